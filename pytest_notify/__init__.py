@@ -1,0 +1,11 @@
+"""pytest-govuk-notify: a faithful fake of the GOV.UK Notify API for tests.
+
+The pytest plugin gives each test a fresh fake Notify service (the ``notify`` fixture); the same
+fake runs standalone with ``pytest-notify serve``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]
