@@ -1,8 +1,109 @@
-"""CLI (being written)."""
+"""``pytest-notify serve``: the fake as a standalone server, for any language.
+
+With no configuration it creates one live service with a test, a team and a live key (and a
+template of each type) and prints them. Stop it with Ctrl-C or SIGTERM.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point."""
+from pytest_notify import __version__
+from pytest_notify.domain.store import Store
+from pytest_notify.server import NotifyServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="pytest-notify", description="A faithful fake of GOV.UK Notify.")
+    parser.add_argument("--version", action="version", version=f"pytest-govuk-notify {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the fake Notify API server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=6011, help="port to bind; 0 picks a free one (default 6011)")
+    serve.add_argument("--json", action="store_true", help="print the start-up details as one line of JSON")
+    return parser
+
+
+def seed_default_service(store: Store) -> dict[str, Any]:
+    """One live service with three keys and a template of each type; returns what to print."""
+    service = store.create_service("Fake Notify service")
+    keys = {
+        kind: store.create_api_key(service.id, kind, f"{kind} key").key for kind in ("test", "team", "live")
+    }
+    templates = {
+        "sms": store.add_template(service.id, "sms", "Hello ((name)), your code is ((code))", name="SMS example"),
+        "email": store.add_template(
+            service.id, "email", "Dear ((name)),\n\nYour reference is ((reference)).", "Your reference",
+            name="Email example",
+        ),
+        "letter": store.add_template(
+            service.id, "letter", "Dear ((name)),\n\nThis is a letter.", "About your case", name="Letter example"
+        ),
+    }
+    return {
+        "service_id": str(service.id),
+        "service_name": service.name,
+        "keys": keys,
+        "templates": {kind: str(t.id) for kind, t in templates.items()},
+    }
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Start the server and block until Ctrl-C or SIGTERM."""
+    store = Store()
+    details = seed_default_service(store)
+    server = NotifyServer(args.host, args.port, store)
+    try:
+        server.start()
+    except OSError as error:
+        print(f"pytest-notify: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    details["base_url"] = server.url
+    print(json.dumps(details) if args.json else _describe(details), flush=True)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    stop.wait()
+    server.stop()
+    if not args.json:
+        print("pytest-notify: stopped", flush=True)
     return 0
+
+
+def _describe(details: dict[str, Any]) -> str:
+    keys = details["keys"]
+    templates = details["templates"]
+    return "\n".join(
+        [
+            f"Fake GOV.UK Notify listening on {details['base_url']}",
+            f"Service: {details['service_name']} ({details['service_id']}), live",
+            "API keys:",
+            f"  test: {keys['test']}",
+            f"  team: {keys['team']}",
+            f"  live: {keys['live']}",
+            "Templates:",
+            *(f"  {kind}: {tid}" for kind, tid in templates.items()),
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pytest-notify`` command."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2  # pragma: no cover - argparse requires a command

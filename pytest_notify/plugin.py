@@ -1,1 +1,92 @@
-"""pytest glue (being written)."""
+"""pytest glue: the ``notify_server`` and ``notify`` fixtures and the ``notify_service`` marker.
+
+Registered as the ``govuk_notify`` pytest11 entry point, so ``-p no:govuk_notify`` disables it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pytest_notify.domain.errors import ConfigurationError
+from pytest_notify.fake import NotifyFake, service_settings
+from pytest_notify.server import NotifyServer
+
+NOTIFY_SERVICE_MARKER = (
+    "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
+    "organisation_type='central', email_sender_name=None, prefix_sms=False): shape the fake GOV.UK Notify "
+    "service the `notify` fixture gives this test."
+)
+_MARKER_PARAMETERS = frozenset(inspect.signature(service_settings).parameters) | {
+    "organisation_type",
+    "email_sender_name",
+    "prefix_sms",
+    "contact_link",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers so ``--strict-markers`` and ``-m`` know them."""
+    config.addinivalue_line("markers", NOTIFY_SERVICE_MARKER)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say the plugin is active."""
+    from pytest_notify import __version__
+
+    return f"govuk-notify fake: pytest-govuk-notify {__version__}"
+
+
+@pytest.fixture(scope="session")
+def notify_server() -> Iterator[NotifyServer]:
+    """One fake Notify server for the session (127.0.0.1, a free port). Each test gets its own service."""
+    server = NotifyServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Iterator[NotifyFake]:
+    """A fresh fake Notify service with a test, a team and (unless in trial mode) a live key."""
+    settings = _marker_settings(request.node)
+    try:
+        service = notify_server.store.create_service(**service_settings(**settings))
+    except ConfigurationError as error:
+        raise pytest.UsageError(f"@pytest.mark.notify_service: {error}") from None
+    notify_server.take_errors()  # errors before this test belong to no one we can fail
+    fake = NotifyFake(notify_server.store, service, notify_server.url)
+    try:
+        yield fake
+    finally:
+        notify_server.store.remove_service(service.id)
+        errors = notify_server.take_errors()
+        if errors:
+            where, error = errors[0]
+            raise AssertionError(
+                f"the fake Notify server failed while answering {where} (it answered 500); "
+                f"this is a bug in pytest-govuk-notify or an unemulated endpoint: {error!r}"
+            ) from error
+
+
+def _marker_settings(node: pytest.Item) -> dict[str, Any]:
+    """Merge ``notify_service`` markers: the closest (the test's own) wins, key by key."""
+    settings: dict[str, Any] = {}
+    for marker in reversed(list(node.iter_markers("notify_service"))):
+        if marker.args:
+            raise pytest.UsageError(
+                f"@pytest.mark.notify_service takes keyword arguments only, got {marker.args!r} in {node.nodeid}"
+            )
+        unknown = sorted(set(marker.kwargs) - _MARKER_PARAMETERS)
+        if unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.notify_service got unknown argument(s) {', '.join(unknown)} in {node.nodeid}; "
+                f"known: {', '.join(sorted(_MARKER_PARAMETERS))}"
+            )
+        settings.update(marker.kwargs)
+    return settings

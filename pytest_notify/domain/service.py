@@ -1,0 +1,127 @@
+"""A fake Notify service: its settings, team, guest list, senders, templates and keys (reference §4, §13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from pytest_notify.domain.keys import ApiKey
+from pytest_notify.domain.safe_string import make_email_local_part_safe
+from pytest_notify.domain.templates import Template
+
+CHANNEL_PERMISSIONS = ("sms", "email", "letter")
+EXTRA_PERMISSIONS = (
+    "international_sms",
+    "sms_to_uk_landlines",
+    "international_letters",
+    "inbound_sms",
+    "upload_letters",
+    "email_auth",
+)
+KNOWN_PERMISSIONS = CHANNEL_PERMISSIONS + EXTRA_PERMISSIONS
+# What Notify gives a new service ([api] services_dao DEFAULT_SERVICE_PERMISSIONS).
+DEFAULT_PERMISSIONS = ("sms", "email", "letter", "international_sms", "upload_letters", "international_letters")
+
+ORGANISATION_TYPES = (
+    "central",
+    "local",
+    "nhs_central",
+    "nhs_local",
+    "nhs_gp",
+    "nhs_notify",
+    "emergency_service",
+    "school_or_college",
+    "other",
+)
+
+# Notify's FROM_NUMBER in production is unverified; the docs' example shows GOVUK.
+DEFAULT_SMS_SENDER = "GOVUK"
+NOTIFY_EMAIL_DOMAIN = "notifications.service.gov.uk"
+
+
+@dataclass
+class TeamMember:
+    """A user of the service; their email and mobile may always be sent to."""
+
+    email_address: str | None = None
+    mobile_number: str | None = None
+    name: str = "Test User"
+
+
+@dataclass
+class SmsSender:
+    """A text message sender of the service (``sms_sender_id``)."""
+
+    id: uuid.UUID
+    sms_sender: str
+    is_default: bool = False
+    archived: bool = False
+    inbound_number: bool = False
+
+
+@dataclass
+class EmailReplyTo:
+    """An email reply-to address of the service (``email_reply_to_id``)."""
+
+    id: uuid.UUID
+    email_address: str
+    is_default: bool = False
+    archived: bool = False
+
+
+@dataclass
+class Service:
+    """One fake Notify service. ``restricted`` is Notify's name for trial mode."""
+
+    id: uuid.UUID
+    name: str
+    created_at: dt.datetime
+    restricted: bool = False
+    organisation_type: str | None = "central"
+    permissions: set[str] = field(default_factory=lambda: set(DEFAULT_PERMISSIONS))
+    team_members: list[TeamMember] = field(default_factory=list)
+    guest_list: list[str] = field(default_factory=list)
+    email_sender_name: str | None = None
+    prefix_sms: bool = False
+    contact_link: str | None = None
+    active: bool = True
+    sms_senders: list[SmsSender] = field(default_factory=list)
+    reply_to_addresses: list[EmailReplyTo] = field(default_factory=list)
+    templates: dict[uuid.UUID, Template] = field(default_factory=dict)
+    api_keys: list[ApiKey] = field(default_factory=list)
+
+    @property
+    def trial_mode(self) -> bool:
+        """Whether the service is in trial mode."""
+        return self.restricted
+
+    def has_permission(self, permission: str) -> bool:
+        """Whether the service has ``permission``."""
+        return permission in self.permissions
+
+    @property
+    def default_sms_sender(self) -> str:
+        """The sender text messages come from when no ``sms_sender_id`` is given."""
+        for sender in self.sms_senders:
+            if sender.is_default and not sender.archived:
+                return sender.sms_sender
+        return DEFAULT_SMS_SENDER
+
+    @property
+    def from_email(self) -> str:
+        """``{sender name made safe}@notifications.service.gov.uk`` (reference §3.2)."""
+        local = make_email_local_part_safe(self.email_sender_name or self.name)
+        return f"{local}@{NOTIFY_EMAIL_DOMAIN}"
+
+    def allowed_recipients(self) -> list[str]:
+        """Team members' numbers and addresses, then the guest list, as entered."""
+        allowed: list[str] = []
+        for member in self.team_members:
+            allowed.extend(x for x in (member.mobile_number, member.email_address) if x)
+        allowed.extend(self.guest_list)
+        return allowed
+
+    def __repr__(self) -> str:
+        mode = "trial" if self.restricted else "live"
+        return f"Service({self.name!r}, {mode}, id={self.id})"

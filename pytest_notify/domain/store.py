@@ -1,0 +1,294 @@
+"""The multi-tenant store: every service, key, template and notification the fake holds.
+
+One store serves many tests at once: each test gets its own service, so isolation comes from the
+service id in the JWT, not from resetting shared state. All methods are thread-safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from pytest_notify.domain.clock import Clock, IdFactory, SwitchableClock, SystemClock
+from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
+from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.notifications import Notification, substitute_statuses
+from pytest_notify.domain.safe_string import make_key_name_safe
+from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
+from pytest_notify.domain.service import ORGANISATION_TYPES, Service, TeamMember
+from pytest_notify.domain.simulator import Timings
+from pytest_notify.domain.templates import POSTAGE_TYPES, TEMPLATE_TYPES, Template, TemplateVersion
+
+DATA_RETENTION = dt.timedelta(days=7)
+API_PAGE_SIZE = 250
+
+
+class Store:
+    """Services and what they sent.
+
+    Time is per service: with no ``clock`` given, each service gets its own
+    :class:`SwitchableClock`, so one test freezing or advancing time never moves another's.
+    With a ``clock`` given, every service shares it.
+    """
+
+    def __init__(self, clock: Clock | None = None, ids: IdFactory = uuid.uuid4) -> None:
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self._shared_clock = clock
+        self._clocks: dict[uuid.UUID, Clock] = {}
+        self.ids = ids
+        self._lock = threading.RLock()
+        self._services: dict[uuid.UUID, Service] = {}
+        self._notifications: dict[uuid.UUID, list[Notification]] = {}
+        self._by_id: dict[uuid.UUID, Notification] = {}
+        self._timings: dict[uuid.UUID, Timings] = {}
+        self._seq = 0
+
+    # -- services ---------------------------------------------------------------------------
+
+    def create_service(
+        self,
+        name: str | None = None,
+        *,
+        service_id: uuid.UUID | str | None = None,
+        trial_mode: bool = False,
+        organisation_type: str | None = "central",
+        permissions: Iterable[str] | None = None,
+        team_members: Iterable[TeamMember] = (),
+        guest_list: Iterable[str] = (),
+        clock: Clock | None = None,
+        **settings: Any,
+    ) -> Service:
+        """Create a service (live unless ``trial_mode``) with no keys or templates yet."""
+        if organisation_type is not None and organisation_type not in ORGANISATION_TYPES:
+            raise ConfigurationError(
+                f"unknown organisation_type {organisation_type!r}; choose one of {', '.join(ORGANISATION_TYPES)}"
+            )
+        with self._lock:
+            sid = uuid.UUID(str(service_id)) if service_id is not None else self.ids()
+            if sid in self._services:
+                raise ConfigurationError(f"a service with id {sid} already exists")
+            service_clock = clock or self._shared_clock or SwitchableClock()
+            service = Service(
+                id=sid,
+                name=name or f"Test service {str(sid)[:8]}",
+                created_at=service_clock.now(),
+                restricted=trial_mode,
+                organisation_type=organisation_type,
+                team_members=list(team_members),
+                guest_list=list(guest_list),
+                **settings,
+            )
+            if permissions is not None:
+                service.permissions = set(permissions)
+            self._services[sid] = service
+            self._clocks[sid] = service_clock
+            self._notifications[sid] = []
+            return service
+
+    def clock_for(self, service_id: uuid.UUID) -> Clock:
+        """The clock of one service."""
+        with self._lock:
+            return self._clocks.get(service_id) or self.clock
+
+    def get_service(self, service_id: uuid.UUID) -> Service:
+        """The service with this id; :class:`KeyError` if there is none."""
+        with self._lock:
+            return self._services[service_id]
+
+    def find_service(self, service_id: uuid.UUID) -> Service | None:
+        """The service with this id, or None."""
+        with self._lock:
+            return self._services.get(service_id)
+
+    def services(self) -> list[Service]:
+        """Every service, oldest first."""
+        with self._lock:
+            return list(self._services.values())
+
+    def remove_service(self, service_id: uuid.UUID) -> None:
+        """Forget a service and everything it sent (the only "reset")."""
+        with self._lock:
+            self._services.pop(service_id, None)
+            self._timings.pop(service_id, None)
+            self._clocks.pop(service_id, None)
+            for notification in self._notifications.pop(service_id, []):
+                self._by_id.pop(notification.id, None)
+
+    def set_timings(self, service_id: uuid.UUID, timings: Timings) -> None:
+        """How long this service's sends take to be handed over and to reach their outcome."""
+        with self._lock:
+            self._timings[service_id] = timings
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def create_api_key(
+        self, service_id: uuid.UUID, key_type: KeyType | str, name: str | None = None, secret: str | None = None
+    ) -> ApiKey:
+        """Create a key as the admin site does; a live key needs a live service."""
+        kind = KeyType.parse(key_type)
+        with self._lock:
+            service = self.get_service(service_id)
+            if kind is KeyType.LIVE and service.restricted:
+                raise ConfigurationError(
+                    "a service in trial mode cannot have a live API key: Notify's admin site refuses it "
+                    "(“Not available because your service is in trial mode”)"
+                )
+            key = ApiKey(
+                id=self.ids(),
+                service_id=service.id,
+                name=make_key_name_safe(name if name is not None else f"{kind.name.lower()} key"),
+                key_type=kind,
+                secret=secret if secret is not None else str(uuid.uuid4()),
+                created_at=self.clock_for(service.id).now(),
+            )
+            service.api_keys.append(key)
+            return key
+
+    def revoke_api_key(self, service_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
+        """Revoke a key now; it answers ``API key revoked`` for 7 days, then is forgotten."""
+        with self._lock:
+            for key in self.get_service(service_id).api_keys:
+                if key.id == key_id:
+                    if key.expiry_date is None:
+                        key.expiry_date = self.clock_for(service_id).now()
+                    return key
+        raise ConfigurationError(f"service {service_id} has no API key {key_id}")
+
+    def keys_for_authentication(self, service_id: uuid.UUID) -> tuple[Service, list[ApiKey]]:
+        """Steps 6 to 8 of Notify's authentication: the service and the keys it still loads."""
+        with self._lock:
+            service = self._services.get(service_id)
+            if service is None:
+                raise AuthError("Invalid token: service not found")
+            now = self.clock_for(service_id).now()
+            keys = [k for k in service.api_keys if k.loaded_at(now)]
+            if not keys:
+                raise AuthError("Invalid token: service has no API keys")
+            if not service.active:
+                raise AuthError("Invalid token: service is archived")
+            return service, keys
+
+    # -- templates ---------------------------------------------------------------------------
+
+    def add_template(
+        self,
+        service_id: uuid.UUID,
+        template_type: str,
+        content: str,
+        subject: str | None = None,
+        name: str | None = None,
+        *,
+        template_id: uuid.UUID | str | None = None,
+        postage: str | None = None,
+        letter_contact_block: str | None = None,
+        created_by: str = "test-user@digital.cabinet-office.gov.uk",
+    ) -> Template:
+        """Add a template at version 1."""
+        if template_type not in TEMPLATE_TYPES:
+            raise ConfigurationError(f"unknown template type {template_type!r}; use sms, email or letter")
+        if template_type == "sms" and subject is not None:
+            raise ConfigurationError("text message templates have no subject")
+        if template_type != "sms" and subject is None:
+            raise ConfigurationError(f"{template_type} templates need a subject")
+        if template_type == "letter":
+            postage = postage or "second"
+            if postage not in POSTAGE_TYPES:
+                raise ConfigurationError(f"unknown postage {postage!r}; use first, second or economy")
+        elif postage is not None:
+            raise ConfigurationError("only letter templates have postage")
+        with self._lock:
+            service = self.get_service(service_id)
+            tid = uuid.UUID(str(template_id)) if template_id is not None else self.ids()
+            now = self.clock_for(service.id).now()
+            version = TemplateVersion(
+                version=1,
+                name=name or f"{template_type} template {len(service.templates) + 1}",
+                content=content,
+                subject=subject,
+                created_at=now,
+                updated_at=None,
+                created_by=created_by,
+                postage=postage,
+                letter_contact_block=letter_contact_block,
+            )
+            template = Template(id=tid, service_id=service.id, type=template_type, versions=[version])
+            service.templates[tid] = template
+            return template
+
+    # -- notifications -----------------------------------------------------------------------
+
+    def send(self, service: Service, api_key: ApiKey, request: SendRequest) -> SendOutcome:
+        """Run the send checks and store the notification unless it went to a smoke-test recipient."""
+        with self._lock:
+            outcome = prepare_send(
+                service,
+                api_key,
+                request,
+                now=self.clock_for(service.id).now(),
+                new_id=self.ids(),
+                timings=self._timings.get(service.id, Timings()),
+            )
+            notification = outcome.notification
+            if notification.persisted and service.id in self._notifications:
+                self._seq += 1
+                notification.seq = self._seq
+                self._notifications[service.id].append(notification)
+                self._by_id[notification.id] = notification
+            return outcome
+
+    def notifications(self, service_id: uuid.UUID) -> list[Notification]:
+        """Every stored notification of a service, oldest first (whatever the key or retention)."""
+        with self._lock:
+            return list(self._notifications.get(service_id, ()))
+
+    def get_notification(self, service_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+        """A notification of this service still inside data retention, any key type."""
+        with self._lock:
+            found = self._by_id.get(notification_id)
+            if found is None or found.service_id != service_id or not self._retained(found):
+                raise NoResultFound()
+            return found
+
+    def list_notifications(
+        self,
+        service_id: uuid.UUID,
+        key_type: KeyType,
+        *,
+        template_types: list[str] | None = None,
+        statuses: list[str] | None = None,
+        reference: str | None = None,
+        older_than: uuid.UUID | None = None,
+        limit: int = API_PAGE_SIZE,
+    ) -> list[Notification]:
+        """One page of ``GET /v2/notifications``: the caller's key type only, newest first."""
+        now = self.clock_for(service_id).now()
+        raw_statuses = substitute_statuses(statuses) if statuses else None
+        with self._lock:
+            candidates = [n for n in self._notifications.get(service_id, ()) if n.key_type is key_type]
+            if older_than is not None:
+                pivot = self._by_id.get(older_than)
+                if pivot is None or pivot.service_id != service_id or not self._retained(pivot):
+                    return []
+                # Notify compares created_at strictly; ties (a frozen clock) fall back to the order
+                # of sending, so paging never loses or repeats a notification.
+                candidates = [n for n in candidates if (n.created_at, n.seq) < (pivot.created_at, pivot.seq)]
+        page: list[Notification] = []
+        for notification in reversed(candidates):
+            if not self._retained(notification):
+                continue
+            if template_types and notification.type not in template_types:
+                continue
+            if reference is not None and notification.reference != reference:
+                continue
+            if raw_statuses is not None and notification.status_at(now).status not in raw_statuses:
+                continue
+            page.append(notification)
+            if len(page) >= limit:
+                break
+        return page
+
+    def _retained(self, notification: Notification) -> bool:
+        return notification.created_at > self.clock_for(notification.service_id).now() - DATA_RETENTION

@@ -1,0 +1,254 @@
+"""``NotifyFake``: what a test holds as the ``notify`` fixture — one fake service and its keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from pytest_notify.domain.clock import Clock, SwitchableClock
+from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.notifications import Notification, public_status
+from pytest_notify.domain.service import Service, TeamMember
+from pytest_notify.domain.simulator import Timings
+from pytest_notify.domain.store import Store
+from pytest_notify.domain.templates import Template
+
+
+@dataclass(frozen=True)
+class SentNotification:
+    """A stored notification as a test sees it now (status read from the clock)."""
+
+    id: str
+    type: str
+    status: str
+    key_type: str
+    key_name: str
+    to: str
+    body: str
+    subject: str | None
+    personalisation: dict[str, Any]
+    reference: str | None
+    template_id: str
+    template_version: int
+    created_at: Any
+
+    @classmethod
+    def of(cls, notification: Notification, clock: Clock) -> SentNotification:
+        """Read ``notification`` at the clock's current time."""
+        state = notification.status_at(clock.now())
+        return cls(
+            id=str(notification.id),
+            type=notification.type,
+            status=public_status(notification.type, state.status),
+            key_type=notification.key_type.value,
+            key_name=notification.key_name,
+            to=notification.to,
+            body=notification.body,
+            subject=notification.subject,
+            personalisation=dict(notification.personalisation),
+            reference=notification.reference,
+            template_id=str(notification.template_id),
+            template_version=notification.template_version,
+            created_at=notification.created_at,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.type} to {self.to!r} ({self.status}, {self.key_type} key): {self.body[:60]!r}"
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template as a test uses it: ``id`` is a string, ready for the official clients."""
+
+    id: str
+    version: int
+    type: str
+    name: str
+    body: str
+    subject: str | None
+
+    @classmethod
+    def of(cls, template: Template) -> TemplateInfo:
+        """Describe ``template``'s current version."""
+        return cls(
+            id=str(template.id),
+            version=template.version,
+            type=template.type,
+            name=template.name,
+            body=template.content,
+            subject=template.subject,
+        )
+
+
+class NotificationList(Sequence[SentNotification]):
+    """The service's notifications, oldest first, with assertion helpers that explain failures."""
+
+    def __init__(self, items: list[SentNotification]) -> None:
+        self._items = items
+
+    @overload
+    def __getitem__(self, index: int) -> SentNotification: ...
+    @overload
+    def __getitem__(self, index: slice) -> NotificationList: ...
+    def __getitem__(self, index: int | slice) -> SentNotification | NotificationList:
+        if isinstance(index, slice):
+            return NotificationList(self._items[index])
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[SentNotification]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NotificationList):
+            return self._items == other._items
+        if isinstance(other, list):
+            return self._items == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(n.id for n in self._items))
+
+    def __repr__(self) -> str:
+        return f"NotificationList({self._items!r})"
+
+    def filter(self, predicate: Callable[[SentNotification], bool] | None = None, **fields: Any) -> NotificationList:
+        """Those matching every ``field=value`` (and ``predicate``, if given)."""
+        return NotificationList(
+            [
+                n
+                for n in self._items
+                if all(getattr(n, k) == v for k, v in fields.items()) and (predicate is None or predicate(n))
+            ]
+        )
+
+    def only(self, **fields: Any) -> SentNotification:
+        """The one notification matching ``fields``; an AssertionError listing what was sent otherwise."""
+        matches = self.filter(**fields)
+        if len(matches) != 1:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in fields.items()) or "any"
+            seen = "\n".join(f"  - {n}" for n in self._items) or "  (nothing was sent)"
+            raise AssertionError(f"expected exactly 1 notification matching {wanted}, found {len(matches)}:\n{seen}")
+        return matches[0]
+
+    @property
+    def last(self) -> SentNotification:
+        """The newest notification; AssertionError if there is none."""
+        if not self._items:
+            raise AssertionError("no notification was sent")
+        return self._items[-1]
+
+
+class NotifyFake:
+    """One fake Notify service with a test, a team and (when live) a live key.
+
+    ``base_url`` is what the official clients take; the keys are full key strings.
+    """
+
+    def __init__(self, store: Store, service: Service, base_url: str) -> None:
+        self.store = store
+        self.service = service
+        self.base_url = base_url.rstrip("/")
+        self.test_key = self.create_key("test", "test key")
+        self.team_key = self.create_key("team", "team key")
+        self.live_key: str | None = None if service.restricted else self.create_key("live", "live key")
+
+    @property
+    def service_id(self) -> str:
+        """The service id (the JWT ``iss``)."""
+        return str(self.service.id)
+
+    @property
+    def clock(self) -> Clock:
+        """This service's clock; by default a :class:`SwitchableClock` that can be frozen and advanced."""
+        return self.store.clock_for(self.service.id)
+
+    def freeze_time(self) -> SwitchableClock:
+        """Stop this service's clock now (statuses then move only with ``advance``)."""
+        clock = self.clock
+        if not isinstance(clock, SwitchableClock):
+            raise TypeError("this service's clock cannot be frozen")
+        clock.freeze()
+        return clock
+
+    def set_timings(self, *, sending: float = 0.0, final: float = 0.0) -> None:
+        """Seconds after creation at which sends are handed over and reach their outcome."""
+        self.store.set_timings(self.service.id, Timings(sending=sending, final=final))
+
+    def create_key(self, key_type: str | KeyType, name: str | None = None) -> str:
+        """Create another API key and return the full key string."""
+        return self.store.create_api_key(self.service.id, key_type, name).key
+
+    @property
+    def api_keys(self) -> list[ApiKey]:
+        """Every key of the service, revoked ones included."""
+        return list(self.service.api_keys)
+
+    def add_template(
+        self,
+        type: str,  # noqa: A002 - the contract's name
+        body: str,
+        subject: str | None = None,
+        name: str | None = None,
+        **options: Any,
+    ) -> TemplateInfo:
+        """Add a template (``type`` is ``sms``, ``email`` or ``letter``); it has ``id`` and ``version``."""
+        return TemplateInfo.of(self.store.add_template(self.service.id, type, body, subject, name, **options))
+
+    @property
+    def notifications(self) -> NotificationList:
+        """This service's stored notifications, oldest first, as they are now."""
+        clock = self.clock
+        return NotificationList([SentNotification.of(n, clock) for n in self.store.notifications(self.service.id)])
+
+    def add_team_member(self, email: str | None = None, mobile: str | None = None, name: str = "Test User") -> None:
+        """Add a user to the team: their address and number may then be sent to."""
+        if email is None and mobile is None:
+            raise ValueError("add_team_member needs an email, a mobile number or both")
+        self.service.team_members.append(TeamMember(email_address=email, mobile_number=mobile, name=name))
+
+    def add_to_guest_list(self, *recipients: str) -> None:
+        """Add email addresses or phone numbers to the guest list."""
+        self.service.guest_list.extend(recipients)
+
+    def __repr__(self) -> str:
+        return f"<NotifyFake {self.service!r} at {self.base_url}>"
+
+
+def service_settings(
+    *,
+    name: str | None = None,
+    trial_mode: bool = False,
+    team_members: Iterable[str | dict[str, str] | TeamMember] = (),
+    guest_list: Iterable[str] = (),
+    permissions: Iterable[str] | None = None,
+    **settings: Any,
+) -> dict[str, Any]:
+    """Turn friendly ``notify_service`` marker arguments into :meth:`Store.create_service` keywords."""
+    members = [_team_member(m) for m in team_members]
+    return {
+        "name": name,
+        "trial_mode": trial_mode,
+        "team_members": members,
+        "guest_list": list(guest_list),
+        "permissions": permissions,
+        **settings,
+    }
+
+
+def _team_member(value: str | dict[str, str] | TeamMember) -> TeamMember:
+    if isinstance(value, TeamMember):
+        return value
+    if isinstance(value, dict):
+        return TeamMember(
+            email_address=value.get("email"), mobile_number=value.get("mobile"), name=value.get("name", "Test User")
+        )
+    if "@" in value:
+        return TeamMember(email_address=value)
+    return TeamMember(mobile_number=value)
+
+
+__all__ = ["NotificationList", "NotifyFake", "SentNotification", "TemplateInfo", "service_settings"]

@@ -1,0 +1,86 @@
+"""``create_app(store)``: the fake Notify API as a plain WSGI application."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Request, Response
+
+from pytest_notify.domain.clock import Clock, SystemClock
+from pytest_notify.domain.errors import NotifyError
+from pytest_notify.domain.store import Store
+from pytest_notify.http.auth import authenticate
+from pytest_notify.http.routes import AUTHENTICATED, URL_MAP
+from pytest_notify.http.serialization import add_notify_headers, dumps, json_response, routing_error
+from pytest_notify.http.views import VIEWS, _RoutingNotFound
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+_SLASHES = re.compile(r"/{2,}")
+
+
+class NotifyApp:
+    """The WSGI app. Unexpected exceptions are answered with Notify's 500 and kept in ``errors``
+    so that the test that caused them fails at teardown."""
+
+    def __init__(self, store: Store, jwt_clock: Clock | None = None) -> None:
+        self.store = store
+        self.jwt_clock: Clock = jwt_clock if jwt_clock is not None else SystemClock()
+        self.errors: list[tuple[str, BaseException]] = []
+        self._errors_lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self.dispatch(Request(environ))
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer one request; never raises."""
+        # The Node client joins base URL and path with no care for slashes ("//v2/..."): merge them.
+        path = _SLASHES.sub("/", request.path)
+        adapter = URL_MAP.bind("notify", path_info=path)
+        try:
+            endpoint, args = adapter.match(path, method=request.method)
+        except MethodNotAllowed as error:
+            return _method_not_allowed(error)
+        except NotFound:
+            return json_response(routing_error(404), 404)
+        try:
+            caller = None
+            if endpoint in AUTHENTICATED:
+                caller = authenticate(request.headers.get("Authorization"), self.store, self.jwt_clock)
+            return VIEWS[endpoint](self.store, caller, request, **args)
+        except NotifyError as error:
+            return json_response(error.to_dict(), error.status_code)
+        except _RoutingNotFound:
+            return json_response(routing_error(404), 404)
+        except Exception as error:  # noqa: BLE001 - a bug in the fake must not become a bare 500
+            with self._errors_lock:
+                self.errors.append((f"{request.method} {request.path}", error))
+            return json_response(
+                {"errors": [{"error": type(error).__name__, "message": "Internal server error"}], "status_code": 500},
+                500,
+            )
+
+    def take_errors(self) -> list[tuple[str, BaseException]]:
+        """The unexpected errors so far, emptying the list."""
+        with self._errors_lock:
+            taken, self.errors = self.errors, []
+            return taken
+
+
+def _method_not_allowed(error: MethodNotAllowed) -> Response:
+    # Notify's 405 body is JSON but keeps werkzeug's HTML content type and its Allow header (§2.3).
+    response = Response(dumps(routing_error(405)), status=405, content_type="text/html; charset=utf-8")
+    response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+    add_notify_headers(response)
+    return response
+
+
+def create_app(store: Store | None = None, *, jwt_clock: Clock | None = None, **_: Any) -> NotifyApp:
+    """A WSGI app serving ``store`` (a new, empty one if not given)."""
+    return NotifyApp(store if store is not None else Store(), jwt_clock=jwt_clock)

@@ -1,0 +1,149 @@
+"""One short function per endpoint: parse the request, make one store call, serialize."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Request, Response
+
+from pytest_notify.domain.errors import BadRequestError, NotifyError, ValidationError
+from pytest_notify.domain.sending import SendRequest
+from pytest_notify.domain.store import Store
+from pytest_notify.http import schemas
+from pytest_notify.http.auth import Caller
+from pytest_notify.http.serialization import json_response, notification_body, post_response
+
+
+class NotEmulated(Exception):
+    """An endpoint the fake does not emulate yet: a clear failure in the test, never a silent stub."""
+
+
+View = Callable[..., Response]
+
+
+def parse_json_body(request: Request) -> Any:
+    """``request.get_json(force=True) or {}`` with Notify's error for anything unparseable (§0)."""
+    try:
+        body = json.loads(request.get_data())
+    except (ValueError, RecursionError):
+        raise BadRequestError("Invalid JSON supplied in POST data") from None
+    return body or {}
+
+
+def post_notification(
+    store: Store, caller: Caller, request: Request, notification_type: str
+) -> Response:
+    """``POST /v2/notifications/{sms,email}``."""
+    if notification_type == "letter":
+        raise NotEmulated("POST /v2/notifications/letter: letters are not emulated yet")
+    if notification_type not in ("sms", "email"):
+        raise _RoutingNotFound
+    body = parse_json_body(request)
+    now = store.clock_for(caller.service.id).now()
+    if notification_type == "sms":
+        data = schemas.validate_sms_request(body, now)
+        to = data["phone_number"]
+    else:
+        data = schemas.validate_email_request(body, now)
+        to = data["email_address"]
+    send = SendRequest(
+        notification_type=notification_type,
+        to=to,
+        template_id=uuid.UUID(data["template_id"]),
+        personalisation=data.get("personalisation") or {},
+        reference=data.get("reference"),
+        sms_sender_id=_optional_uuid(data.get("sms_sender_id")),
+        email_reply_to_id=_optional_uuid(data.get("email_reply_to_id")),
+        one_click_unsubscribe_url=data.get("one_click_unsubscribe_url"),
+        sanitise_content_for=tuple(data.get("sanitise_content_for") or ()),
+    )
+    outcome = store.send(caller.service, caller.api_key, send)
+    return json_response(post_response(outcome, caller.service, request.url_root), 201)
+
+
+def get_notification(store: Store, caller: Caller, request: Request, notification_id: str) -> Response:
+    """``GET /v2/notifications/{id}``: any key type of the service may read it."""
+    nid = _path_uuid("notification_id", notification_id)
+    notification = store.get_notification(caller.service.id, nid)
+    state = notification.status_at(store.clock_for(caller.service.id).now())
+    return json_response(notification_body(notification, state, request.url_root))
+
+
+def get_notifications(store: Store, caller: Caller, request: Request) -> Response:
+    """``GET /v2/notifications``: the caller's key type only, newest first, 250 a page."""
+    data = schemas.validate_get_notifications_args(list(request.args.items(multi=True)))
+    older_than = data.get("older_than")
+    page = store.list_notifications(
+        caller.service.id,
+        caller.api_key.key_type,
+        template_types=data.get("template_type"),
+        statuses=data.get("status"),
+        reference=data.get("reference"),
+        older_than=uuid.UUID(older_than) if older_than else None,
+    )
+    now = store.clock_for(caller.service.id).now()
+    root = request.url_root
+    links = {"current": _notifications_url(root, data)}
+    if page:
+        links["next"] = _notifications_url(root, {**data, "older_than": str(page[-1].id)})
+    return json_response(
+        {
+            "links": links,
+            "notifications": [notification_body(n, n.status_at(now), root) for n in page],
+        }
+    )
+
+
+def not_emulated(store: Store, caller: Caller, request: Request, **_: Any) -> Response:
+    """Endpoints of a later milestone: fail loudly, in Notify's 500 envelope."""
+    raise NotEmulated(f"{request.method} {request.path}: not emulated yet")
+
+
+def _notifications_url(url_root: str, data: dict[str, Any]) -> str:
+    """``url_for(".get_notifications", **data)``: params in the order received, lists repeated."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((name, str(item)))
+    base = f"{url_root}v2/notifications"
+    return f"{base}?{urlencode(pairs, safe=_URL_SAFE)}" if pairs else base
+
+
+# werkzeug's url encoding (what Flask's url_for uses) leaves these unescaped.
+_URL_SAFE = "!$'()*,/:;?@"
+
+
+class _RoutingNotFound(Exception):
+    """A matched route whose view answers with the routing 404 (Notify's ``abort(404)``)."""
+
+
+def _path_uuid(name: str, value: str) -> uuid.UUID:
+    try:
+        if value != value.strip():
+            raise ValueError
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationError(f"{name} is not a valid UUID") from None
+
+
+def _optional_uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+VIEWS: dict[str, View] = {
+    "post_notification": post_notification,
+    "get_notification": get_notification,
+    "get_notifications": get_notifications,
+    "get_pdf": not_emulated,
+    "get_template": not_emulated,
+    "get_template_version": not_emulated,
+    "preview_template": not_emulated,
+    "get_templates": not_emulated,
+    "get_received_texts": not_emulated,
+}
+
+__all__ = ["VIEWS", "NotEmulated", "NotifyError"]

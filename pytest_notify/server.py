@@ -1,0 +1,51 @@
+"""``NotifyServer``: the fake Notify app served over HTTP on a thread (pytest-httpserver underneath)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_httpserver.httpserver import HTTPServerBase
+from werkzeug.wrappers import Request, Response
+
+from pytest_notify.domain.clock import Clock
+from pytest_notify.domain.store import Store
+from pytest_notify.http.app import NotifyApp, create_app
+
+
+class NotifyServer(HTTPServerBase):  # type: ignore[misc]
+    """A threaded HTTP server for one :class:`Store`. Binds 127.0.0.1 and a free port by default."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        store: Store | None = None,
+        *,
+        jwt_clock: Clock | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(host, port, threaded=True, **kwargs)
+        self.app: NotifyApp = create_app(store, jwt_clock=jwt_clock)
+
+    @property
+    def store(self) -> Store:
+        """What the server serves."""
+        return self.app.store
+
+    @property
+    def url(self) -> str:
+        """The base URL for the official clients, without a trailing slash."""
+        return f"http://{self.format_host(self.host)}:{self.port}"
+
+    def dispatch(self, request: Request) -> Response:
+        """Hand the request to the Notify app."""
+        return self.app.dispatch(request)
+
+    def application(self, request: Request) -> Response:
+        # HTTPServerBase keeps every request and response in self.log (unbounded); the fake keeps
+        # its own records, so the log is skipped.
+        return self.dispatch(request)
+
+    def take_errors(self) -> list[tuple[str, BaseException]]:
+        """Unexpected errors raised while serving, emptying the list."""
+        return self.app.take_errors()
