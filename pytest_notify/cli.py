@@ -35,13 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
 def seed_default_service(store: Store) -> dict[str, Any]:
     """One live service with three keys and a template of each type; returns what to print."""
     service = store.create_service("Fake Notify service")
-    keys = {
-        kind: store.create_api_key(service.id, kind, f"{kind} key").key for kind in ("test", "team", "live")
-    }
+    keys = {kind: store.create_api_key(service.id, kind, f"{kind} key").key for kind in ("test", "team", "live")}
     templates = {
         "sms": store.add_template(service.id, "sms", "Hello ((name)), your code is ((code))", name="SMS example"),
         "email": store.add_template(
-            service.id, "email", "Dear ((name)),\n\nYour reference is ((reference)).", "Your reference",
+            service.id,
+            "email",
+            "Dear ((name)),\n\nYour reference is ((reference)).",
+            "Your reference",
             name="Email example",
         ),
         "letter": store.add_template(

@@ -189,7 +189,7 @@ class NotifyFake:
 
     def add_template(
         self,
-        type: str,  # noqa: A002 - the contract's name
+        type: str,
         body: str,
         subject: str | None = None,
         name: str | None = None,

@@ -67,11 +67,11 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
         notify_server.store.remove_service(service.id)
         errors = notify_server.take_errors()
         if errors:
-            where, error = errors[0]
+            where, failure = errors[0]
             raise AssertionError(
                 f"the fake Notify server failed while answering {where} (it answered 500); "
-                f"this is a bug in pytest-govuk-notify or an unemulated endpoint: {error!r}"
-            ) from error
+                f"this is a bug in pytest-govuk-notify or an unemulated endpoint: {failure!r}"
+            ) from failure
 
 
 def _marker_settings(node: pytest.Item) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pytest_notify.domain.store import Store
 from pytest_notify.http.app import NotifyApp, create_app
 
 
-class NotifyServer(HTTPServerBase):  # type: ignore[misc]
+class NotifyServer(HTTPServerBase):
     """A threaded HTTP server for one :class:`Store`. Binds 127.0.0.1 and a free port by default."""
 
     def __init__(

@@ -152,9 +152,7 @@ def prepare_send(
     return SendOutcome(notification, sanitised)
 
 
-def _validate_template(
-    service: Service, template_id: uuid.UUID, kind: str, values: Mapping[str, Any]
-) -> Template:
+def _validate_template(service: Service, template_id: uuid.UUID, kind: str, values: Mapping[str, Any]) -> Template:
     template = service.templates.get(template_id)
     if template is None or template.hidden:
         raise BadRequestError("Template not found")
@@ -189,8 +187,7 @@ def _check_sender(service: Service, request: SendRequest) -> str | None:
         ids = {r.id for r in service.reply_to_addresses if not r.archived}
         if request.email_reply_to_id not in ids:
             raise BadRequestError(
-                f"email_reply_to_id {request.email_reply_to_id} does not exist in database "
-                f"for service id {service.id}"
+                f"email_reply_to_id {request.email_reply_to_id} does not exist in database for service id {service.id}"
             )
     if request.notification_type != "sms":
         return None

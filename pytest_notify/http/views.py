@@ -34,9 +34,7 @@ def parse_json_body(request: Request) -> Any:
     return body or {}
 
 
-def post_notification(
-    store: Store, caller: Caller, request: Request, notification_type: str
-) -> Response:
+def post_notification(store: Store, caller: Caller, request: Request, notification_type: str) -> Response:
     """``POST /v2/notifications/{sms,email}``."""
     if notification_type == "letter":
         raise NotEmulated("POST /v2/notifications/letter: letters are not emulated yet")

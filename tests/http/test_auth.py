@@ -86,7 +86,9 @@ def test_service_without_keys(api: Api) -> None:
 
 def test_archived_service(api: Api) -> None:
     api.service.active = False
-    expect(api, "Bearer " + make_token(api.live_key.secret, str(api.service.id)), 403, "Invalid token: service is archived")
+    expect(
+        api, "Bearer " + make_token(api.live_key.secret, str(api.service.id)), 403, "Invalid token: service is archived"
+    )
 
 
 def test_wrong_secret(api: Api) -> None:
@@ -108,8 +110,9 @@ def test_valid_signature_without_iat_is_not_found(api: Api) -> None:
 @pytest.mark.parametrize("offset, ok", [(-30, True), (-31, False), (30, True), (31, False)])
 def test_clock_window(offset: int, ok: bool) -> None:
     now = dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)
-    from pytest_notify.domain.store import Store
     from werkzeug.test import Client
+
+    from pytest_notify.domain.store import Store
 
     store = Store()
     service = store.create_service("Clocked")
@@ -184,7 +187,12 @@ def test_last_key_revoked_long_ago_means_no_keys(api: Api) -> None:
     for key in (api.test_key, api.team_key, api.live_key):
         api.store.revoke_api_key(api.service.id, key.id)
     api.world_clock.advance(days=8)
-    expect(api, "Bearer " + make_token(api.live_key.secret, str(api.service.id)), 403, "Invalid token: service has no API keys")
+    expect(
+        api,
+        "Bearer " + make_token(api.live_key.secret, str(api.service.id)),
+        403,
+        "Invalid token: service has no API keys",
+    )
 
 
 def test_golden_vector_from_the_official_clients() -> None:
@@ -197,8 +205,9 @@ def test_golden_vector_from_the_official_clients() -> None:
 
 
 def test_golden_vector_is_accepted_at_its_time() -> None:
-    from pytest_notify.domain.store import Store
     from werkzeug.test import Client
+
+    from pytest_notify.domain.store import Store
 
     store = Store()
     service = store.create_service("Golden", service_id="c745a8d8-b48a-4b0d-96e5-dbea0165ebd1")

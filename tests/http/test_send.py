@@ -21,11 +21,16 @@ def sms_template(api: Api) -> uuid.UUID:
 
 @pytest.fixture
 def email_template(api: Api) -> uuid.UUID:
-    return api.store.add_template(api.service.id, "email", "Dear ((name)),\n\nThanks - bye", "Hi ((name)) - \"x\"").id
+    return api.store.add_template(api.service.id, "email", "Dear ((name)),\n\nThanks - bye", 'Hi ((name)) - "x"').id
 
 
 def sms(api: Api, template: uuid.UUID, to: str = "07700 900123", key=None, **extra):  # type: ignore[no-untyped-def]
-    body = {"phone_number": to, "template_id": str(template), "personalisation": {"name": "Jo", "code": "1234"}, **extra}
+    body = {
+        "phone_number": to,
+        "template_id": str(template),
+        "personalisation": {"name": "Jo", "code": "1234"},
+        **extra,
+    }
     return api.post("/v2/notifications/sms", body, key)
 
 
@@ -122,8 +127,12 @@ def test_falsy_json_is_an_empty_object(api: Api, falsy: str) -> None:
 
 
 def test_content_type_is_ignored(api: Api, sms_template: uuid.UUID) -> None:
-    body = json.dumps({"phone_number": "07700900123", "template_id": str(sms_template), "personalisation": {"name": "a", "code": "b"}})
-    response = api.client.post("/v2/notifications/sms", data=body, headers={**api.auth(api.live_key), "Content-Type": "text/plain"})
+    body = json.dumps(
+        {"phone_number": "07700900123", "template_id": str(sms_template), "personalisation": {"name": "a", "code": "b"}}
+    )
+    response = api.client.post(
+        "/v2/notifications/sms", data=body, headers={**api.auth(api.live_key), "Content-Type": "text/plain"}
+    )
     assert response.status_code == 201
 
 
@@ -230,7 +239,9 @@ def test_trial_live_key_refuses_strangers_with_exact_bytes(api: Api, email_templ
     assert errors_of(response) == [TRIAL]
 
 
-def test_team_members_and_guest_list_match_normalised(api: Api, sms_template: uuid.UUID, email_template: uuid.UUID) -> None:
+def test_team_members_and_guest_list_match_normalised(
+    api: Api, sms_template: uuid.UUID, email_template: uuid.UUID
+) -> None:
     api.service.team_members.append(TeamMember(email_address="jo@EXAMPLE.com", mobile_number="07700900123"))
     api.service.guest_list += ["+44 7700 900999", " Guest@Example.com "]
     for key in (api.team_key,):
@@ -271,9 +282,15 @@ def test_smoke_test_recipients_subject_to_team_rules(api: Api, sms_template: uui
 
 def test_sms_too_long(api: Api) -> None:
     template = api.store.add_template(api.service.id, "sms", "((x))").id
-    ok = api.post("/v2/notifications/sms", {"phone_number": "07700900123", "template_id": str(template), "personalisation": {"x": "a" * 918}})
+    ok = api.post(
+        "/v2/notifications/sms",
+        {"phone_number": "07700900123", "template_id": str(template), "personalisation": {"x": "a" * 918}},
+    )
     assert ok.status_code == 201
-    too_long = api.post("/v2/notifications/sms", {"phone_number": "07700900123", "template_id": str(template), "personalisation": {"x": "a" * 919}})
+    too_long = api.post(
+        "/v2/notifications/sms",
+        {"phone_number": "07700900123", "template_id": str(template), "personalisation": {"x": "a" * 919}},
+    )
     assert errors_of(too_long) == [
         "Your message is too long. Text messages cannot be longer than 918 characters. Your message is 919 characters long."
     ]
@@ -323,7 +340,11 @@ def test_get_on_sms_path_is_a_uuid_error(api: Api) -> None:
 
 
 def test_double_slash_from_node_client_is_merged(api: Api, sms_template: uuid.UUID) -> None:
-    body = {"phone_number": "07700900123", "template_id": str(sms_template), "personalisation": {"name": "a", "code": "b"}}
+    body = {
+        "phone_number": "07700900123",
+        "template_id": str(sms_template),
+        "personalisation": {"name": "a", "code": "b"},
+    }
     # The test client would read "//v2" as a host, so set the raw path the server would see.
     response = api.post("/", body, environ_overrides={"PATH_INFO": "//v2/notifications/sms"})
     assert response.status_code == 201
