@@ -64,8 +64,10 @@ def serve(args: argparse.Namespace) -> int:
     server = NotifyServer(args.host, args.port, store)
     try:
         server.start()
-    except OSError as error:
-        print(f"pytest-notify: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+    except (OSError, SystemExit) as error:
+        # werkzeug reports a busy port itself and exits; say which address failed and exit 2.
+        reason = error.strerror if isinstance(error, OSError) else "address in use or not available"
+        print(f"pytest-notify: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 2
     details["base_url"] = server.url
     print(json.dumps(details) if args.json else _describe(details), flush=True)
