@@ -33,7 +33,9 @@ def test_domain_is_pure(path: Path) -> None:
 def test_http_never_imports_pytest(path: Path) -> None:
     roots = imported_roots(path)
     assert not roots & {"pytest", "_pytest"}
-    assert not {r for r in roots if r.startswith(("pytest_notify.plugin", "pytest_notify.fake", "pytest_notify.server"))}
+    assert not {
+        r for r in roots if r.startswith(("pytest_notify.plugin", "pytest_notify.fake", "pytest_notify.server"))
+    }
 
 
 def test_layer_check_sees_imports(tmp_path: Path) -> None:

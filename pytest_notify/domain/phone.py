@@ -56,9 +56,7 @@ _ALLOWED_TYPES = frozenset(
         PhoneNumberType.PERSONAL_NUMBER,
     }
 )
-_LANDLINE_TYPES = frozenset(
-    {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.UAN}
-)
+_LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.UAN})
 
 # Notify's regex is "7700[900000-900999]": the brackets are a character class, so any digit
 # after 7700 matches. Reproduced as it behaves, not as it was meant (reference §8.3).
@@ -157,9 +155,7 @@ def parse_phone_number(number: str) -> PhoneNumber:
     return _describe(parsed)
 
 
-def check_phone_permissions(
-    phone: PhoneNumber, *, allow_international: bool, allow_uk_landline: bool
-) -> None:
+def check_phone_permissions(phone: PhoneNumber, *, allow_international: bool, allow_uk_landline: bool) -> None:
     """Raise :class:`PhoneNumberError` (``NOT_A_UK_MOBILE``) when the service may not send there.
 
     As in Notify, "international" here means a country code other than 44, so crown-dependency

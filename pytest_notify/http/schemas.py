@@ -74,8 +74,7 @@ NOTIFICATION_STATUS_FILTERS: tuple[str, ...] = (
 """The values ``GET /v2/notifications?status=`` accepts, in the order Notify's message lists them (§3.7)."""
 
 _ISO8601_HELP = (
-    "datetime format is invalid. It must be a valid ISO8601 date time format, "
-    "https://en.wikipedia.org/wiki/ISO_8601"
+    "datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601"
 )
 
 
@@ -227,9 +226,7 @@ _HIER_PART = (
     r"|)"
 )
 _QUERY_OR_FRAGMENT = rf"(?:{_PCHAR}|[/?])*"
-_URI = re.compile(
-    rf"^[A-Za-z][A-Za-z0-9+\-.]*:{_HIER_PART}(?:\?{_QUERY_OR_FRAGMENT})?(?:#{_QUERY_OR_FRAGMENT})?$"
-)
+_URI = re.compile(rf"^[A-Za-z][A-Za-z0-9+\-.]*:{_HIER_PART}(?:\?{_QUERY_OR_FRAGMENT})?(?:#{_QUERY_OR_FRAGMENT})?$")
 _IP_FUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
 
 
@@ -252,9 +249,7 @@ def _check_uri(instance: object) -> bool:
     return True
 
 
-def _send_a_file_checker(
-    name: str, accepts: Callable[[object], bool], message: Callable[[object], str]
-) -> None:
+def _send_a_file_checker(name: str, accepts: Callable[[object], bool], message: Callable[[object], str]) -> None:
     def check(instance: object) -> bool:
         if instance is None or accepts(instance):
             return True
@@ -486,9 +481,7 @@ def _body(body: object) -> object:
     return body if body else {}
 
 
-def _validate_body(
-    validator: Draft7Validator, body: object, now: dt.datetime | None = None
-) -> dict[str, Any]:
+def _validate_body(validator: Draft7Validator, body: object, now: dt.datetime | None = None) -> dict[str, Any]:
     instance = _body(body)
     token = _NOW.set(utc(now).replace(tzinfo=None) if now is not None else None)
     try:

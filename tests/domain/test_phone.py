@@ -311,14 +311,10 @@ def test_check_phone_permissions(
     phone = parse_phone_number(number)
     if refused:
         with pytest.raises(PhoneNumberError) as info:
-            check_phone_permissions(
-                phone, allow_international=allow_international, allow_uk_landline=allow_uk_landline
-            )
+            check_phone_permissions(phone, allow_international=allow_international, allow_uk_landline=allow_uk_landline)
         assert (info.value.code, info.value.message) == ("NOT_A_UK_MOBILE", NOT_A_UK_MOBILE)
     else:
-        check_phone_permissions(
-            phone, allow_international=allow_international, allow_uk_landline=allow_uk_landline
-        )
+        check_phone_permissions(phone, allow_international=allow_international, allow_uk_landline=allow_uk_landline)
 
 
 @pytest.mark.parametrize(

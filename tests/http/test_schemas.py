@@ -342,9 +342,7 @@ def test_quotes_are_removed_from_messages_and_containers_use_python_repr(fakes: 
     assert validate("sms", {**SMS, "reference": {"it's": ["a", None, True]}}) == [
         'reference {"its": [a, None, True]} is not of type string'
     ]
-    assert validate("sms", {**SMS, "o'neil": 1}) == [
-        'Additional properties are not allowed ("oneil" was unexpected)'
-    ]
+    assert validate("sms", {**SMS, "o'neil": 1}) == ['Additional properties are not allowed ("oneil" was unexpected)']
 
 
 def test_duplicate_messages_are_removed() -> None:
@@ -530,9 +528,7 @@ def test_phone_and_email_checks_run_only_on_strings(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(phone, "parse_phone_number", explode)
     monkeypatch.setattr(email_address, "validate_email_address", explode)
     assert validate("sms", {**SMS, "phone_number": 1}) == ["phone_number 1 is not of type string"]
-    assert validate("email", {**EMAIL_BODY, "email_address": None}) == [
-        "email_address None is not of type string"
-    ]
+    assert validate("email", {**EMAIL_BODY, "email_address": None}) == ["email_address None is not of type string"]
 
 
 # --- §3.7 GET /v2/notifications
@@ -807,17 +803,14 @@ def test_file_upload_order_additional_properties_first() -> None:
         "Additional properties are not allowed (extra was unexpected)",
         "file 1 is not of type string",
         "is_csv Unsupported value for is_csv: 2. Use a boolean true or false value.",
-        "retention_period Unsupported value for retention_period: 0 weeks. "
-        "Supported periods are from 1 to 78 weeks.",
+        "retention_period Unsupported value for retention_period: 0 weeks. Supported periods are from 1 to 78 weeks.",
         "filename `filename` must end with a file extension. For example, filename.csv",
         "Do not set a value for `is_csv` if `filename` is set.",
     ]
 
 
 def test_file_upload_object_values_do_not_crash() -> None:
-    assert messages(schemas.validate_file_upload, "doc", {"file": {"a": 1}}) == [
-        "file {a: 1} is not of type string"
-    ]
+    assert messages(schemas.validate_file_upload, "doc", {"file": {"a": 1}}) == ["file {a: 1} is not of type string"]
 
 
 # --- the schemas themselves
@@ -860,9 +853,7 @@ def test_real_phone_numbers_that_pass_the_schema(number: str) -> None:
 @needs_real_email
 @pytest.mark.parametrize("address", ["example", "", "a@b", "a..b@example.com"])
 def test_real_email_address_messages(address: str) -> None:
-    assert validate("email", {**EMAIL_BODY, "email_address": address}) == [
-        "email_address Not a valid email address"
-    ]
+    assert validate("email", {**EMAIL_BODY, "email_address": address}) == ["email_address Not a valid email address"]
 
 
 @needs_real_email
