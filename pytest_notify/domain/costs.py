@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from pytest_notify.domain.keys import KeyType
 from pytest_notify.domain.notifications import Notification
 
 LONDON = ZoneInfo("Europe/London")
@@ -28,6 +29,18 @@ def sms_rate_on(when: dt.datetime) -> float:
     return rate
 
 
+# Test-key texts are billed when their fake receipt is processed, not at hand-over (§5.1).
+_RECEIPT_STATUSES = frozenset({"delivered", "temporary-failure", "permanent-failure", "pending"})
+
+
+def _billable_sms_units(notification: Notification, status: str) -> int:
+    if status == "created":
+        return 0
+    if notification.key_type is KeyType.TEST and status not in _RECEIPT_STATUSES:
+        return 0
+    return notification.fragments
+
+
 def cost_data(notification: Notification, status: str) -> dict[str, object]:
     """``is_cost_data_ready``, ``cost_in_pounds`` and ``cost_details`` for a GET response.
 
@@ -37,7 +50,7 @@ def cost_data(notification: Notification, status: str) -> dict[str, object]:
     if notification.type == "email":
         return {"is_cost_data_ready": True, "cost_in_pounds": 0.0, "cost_details": {}}
     if notification.type == "sms":
-        billable_units = 0 if status == "created" else notification.fragments
+        billable_units = _billable_sms_units(notification, status)
         if status == "created" and billable_units == 0:
             return {"is_cost_data_ready": False, "cost_in_pounds": None, "cost_details": {}}
         multiplier = float(notification.rate_multiplier or 1.0)

@@ -13,8 +13,9 @@ def make_string_safe(value: str, whitespace: str) -> str:
 
     Runs of ``.`` collapse to one and leading or trailing dots go, as in Notify's admin.
     """
-    decomposed = unicodedata.normalize("NFKD", value)
-    no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Only accents go: NFD then dropping non-spacing marks keeps "²" and full-width letters.
+    decomposed = unicodedata.normalize("NFD", value)
+    no_marks = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     spaced = _WHITESPACE.sub(whitespace, no_marks.strip())
     kept = "".join(c.lower() for c in spaced if c.isalnum() or c == whitespace)
     return re.sub(r"\.{2,}", ".", kept).strip(".")

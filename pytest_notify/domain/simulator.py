@@ -33,7 +33,7 @@ def is_smoke_test_recipient(notification_type: str, normalised_to: str) -> bool:
     return False
 
 
-def test_key_outcome(notification_type: str, to: str) -> str:
+def simulated_outcome(notification_type: str, to: str) -> str:
     """The final status the research-mode receipts give a test-key send.
 
     SMS look at the end of the raw number (so ``07700 900 003`` with spaces is delivered);
@@ -92,6 +92,6 @@ def plan_steps(
     steps.append(Step(in_flight, handed_over))
     if in_flight == "sent" and not delivery_receipts:
         return steps
-    outcome = test_key_outcome(notification_type, to) if key_type is KeyType.TEST else "delivered"
+    outcome = simulated_outcome(notification_type, to) if key_type is KeyType.TEST else "delivered"
     steps.append(Step(outcome, finished))
     return steps

@@ -275,6 +275,7 @@ class Store:
                 # Notify compares created_at strictly; ties (a frozen clock) fall back to the order
                 # of sending, so paging never loses or repeats a notification.
                 candidates = [n for n in candidates if (n.created_at, n.seq) < (pivot.created_at, pivot.seq)]
+        candidates.sort(key=lambda n: (n.created_at, n.seq))
         page: list[Notification] = []
         for notification in reversed(candidates):
             if not self._retained(notification):
