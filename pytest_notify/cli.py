@@ -69,16 +69,16 @@ def serve(args: argparse.Namespace) -> int:
         reason = error.strerror if isinstance(error, OSError) else "address in use or not available"
         print(f"pytest-notify: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 2
-    details["base_url"] = server.url
-    print(json.dumps(details) if args.json else _describe(details), flush=True)
-
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    # Handlers first: whoever reads the start-up line may signal at once.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    details["base_url"] = server.url
+    print(json.dumps(details) if args.json else _describe(details), flush=True)
     stop.wait()
     server.stop()
     if not args.json:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from pytest_notify.domain.clock import Clock, SwitchableClock
+from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.notifications import Notification, public_status
 from pytest_notify.domain.service import Service, TeamMember
@@ -228,24 +229,37 @@ def service_settings(
     **settings: Any,
 ) -> dict[str, Any]:
     """Turn friendly ``notify_service`` marker arguments into :meth:`Store.create_service` keywords."""
-    members = [_team_member(m) for m in team_members]
+    for argument, value in (("team_members", team_members), ("guest_list", guest_list), ("permissions", permissions)):
+        if isinstance(value, str):
+            raise ConfigurationError(f"{argument} takes a list, not the string {value!r}")
     return {
         "name": name,
         "trial_mode": trial_mode,
-        "team_members": members,
+        "team_members": [_team_member(m) for m in team_members],
         "guest_list": list(guest_list),
         "permissions": permissions,
         **settings,
     }
 
 
+_TEAM_MEMBER_KEYS = frozenset({"email", "mobile", "name"})
+
+
 def _team_member(value: str | dict[str, str] | TeamMember) -> TeamMember:
     if isinstance(value, TeamMember):
         return value
     if isinstance(value, dict):
+        unknown = sorted(set(value) - _TEAM_MEMBER_KEYS)
+        if unknown or not (value.get("email") or value.get("mobile")):
+            raise ConfigurationError(
+                f"team_members: each is an email address, a mobile number, or a dict with 'email' and/or "
+                f"'mobile' (and 'name'); got {value!r}"
+            )
         return TeamMember(
             email_address=value.get("email"), mobile_number=value.get("mobile"), name=value.get("name", "Test User")
         )
+    if not isinstance(value, str):
+        raise ConfigurationError(f"team_members: each is an email address, a mobile number or a dict; got {value!r}")
     if "@" in value:
         return TeamMember(email_address=value)
     return TeamMember(mobile_number=value)

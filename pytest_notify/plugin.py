@@ -17,15 +17,12 @@ from pytest_notify.server import NotifyServer
 
 NOTIFY_SERVICE_MARKER = (
     "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
-    "organisation_type='central', email_sender_name=None, prefix_sms=False): shape the fake GOV.UK Notify "
-    "service the `notify` fixture gives this test."
+    "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None): shape the "
+    "fake GOV.UK Notify service the `notify` fixture gives this test."
 )
-_MARKER_PARAMETERS = frozenset(inspect.signature(service_settings).parameters) | {
-    "organisation_type",
-    "email_sender_name",
-    "prefix_sms",
-    "contact_link",
-}
+_MARKER_PARAMETERS = frozenset(
+    p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY
+) | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,12 +54,15 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
     settings = _marker_settings(request.node)
     try:
         service = notify_server.store.create_service(**service_settings(**settings))
-    except ConfigurationError as error:
-        raise pytest.UsageError(f"@pytest.mark.notify_service: {error}") from None
+    except (ConfigurationError, TypeError, ValueError) as error:
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(f"@pytest.mark.notify_service: {problem}", pytrace=False)
     notify_server.take_errors()  # errors before this test belong to no one we can fail
-    fake = NotifyFake(notify_server.store, service, notify_server.url)
     try:
-        yield fake
+        yield NotifyFake(notify_server.store, service, notify_server.url)
     finally:
         notify_server.store.remove_service(service.id)
         errors = notify_server.take_errors()
@@ -79,14 +79,16 @@ def _marker_settings(node: pytest.Item) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for marker in reversed(list(node.iter_markers("notify_service"))):
         if marker.args:
-            raise pytest.UsageError(
-                f"@pytest.mark.notify_service takes keyword arguments only, got {marker.args!r} in {node.nodeid}"
+            pytest.fail(
+                f"@pytest.mark.notify_service takes keyword arguments only, got {marker.args!r} in {node.nodeid}",
+                pytrace=False,
             )
         unknown = sorted(set(marker.kwargs) - _MARKER_PARAMETERS)
         if unknown:
-            raise pytest.UsageError(
+            pytest.fail(
                 f"@pytest.mark.notify_service got unknown argument(s) {', '.join(unknown)} in {node.nodeid}; "
-                f"known: {', '.join(sorted(_MARKER_PARAMETERS))}"
+                f"known: {', '.join(sorted(_MARKER_PARAMETERS))}",
+                pytrace=False,
             )
         settings.update(marker.kwargs)
     return settings

@@ -41,6 +41,12 @@ class NotifyServer(HTTPServerBase):
         """Hand the request to the Notify app."""
         return self.app.dispatch(request)
 
+    def thread_target(self) -> None:
+        # serve_forever checks for shutdown every poll_interval (0.5 s by default): every session
+        # would pay that on stop.
+        assert self.server is not None
+        self.server.serve_forever(poll_interval=0.05)
+
     def application(self, request: Request) -> Response:
         # HTTPServerBase keeps every request and response in self.log (unbounded); the fake keeps
         # its own records, so the log is skipped.

@@ -18,7 +18,7 @@ from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.notifications import Notification, substitute_statuses
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
-from pytest_notify.domain.service import ORGANISATION_TYPES, Service, TeamMember
+from pytest_notify.domain.service import KNOWN_PERMISSIONS, ORGANISATION_TYPES, Service, TeamMember
 from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.templates import POSTAGE_TYPES, TEMPLATE_TYPES, Template, TemplateVersion
 
@@ -64,7 +64,7 @@ class Store:
         """Create a service (live unless ``trial_mode``) with no keys or templates yet."""
         if organisation_type is not None and organisation_type not in ORGANISATION_TYPES:
             raise ConfigurationError(
-                f"unknown organisation_type {organisation_type!r}; choose one of {', '.join(ORGANISATION_TYPES)}"
+                f"organisation_type: unknown {organisation_type!r}; choose one of {', '.join(ORGANISATION_TYPES)}"
             )
         with self._lock:
             sid = uuid.UUID(str(service_id)) if service_id is not None else self.ids()
@@ -82,6 +82,12 @@ class Store:
                 **settings,
             )
             if permissions is not None:
+                unknown = sorted(set(permissions) - set(KNOWN_PERMISSIONS))
+                if unknown:
+                    raise ConfigurationError(
+                        f"permissions: unknown {', '.join(map(repr, unknown))}; "
+                        f"Notify's are {', '.join(KNOWN_PERMISSIONS)}"
+                    )
                 service.permissions = set(permissions)
             self._services[sid] = service
             self._clocks[sid] = service_clock
