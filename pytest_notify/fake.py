@@ -179,6 +179,24 @@ class NotifyFake:
         """Seconds after creation at which sends are handed over and reach their outcome."""
         self.store.set_timings(self.service.id, Timings(sending=sending, final=final))
 
+    def go_live(self) -> str:
+        """Make the service live (as Notify's go-live request does) and return its live key,
+        creating one if it has none; ``live_key`` is set to it."""
+        self.store.set_trial_mode(self.service.id, False)
+        if self.live_key is None:
+            self.live_key = self.create_key("live", "live key")
+        return self.live_key
+
+    def back_to_trial(self) -> None:
+        """Put the service back in trial mode. A live key it already has keeps authenticating, but
+        sends only to the team and guest list (Notify's trial-mode error otherwise)."""
+        self.store.set_trial_mode(self.service.id, True)
+
+    @property
+    def trial_mode(self) -> bool:
+        """Whether the service is in trial mode."""
+        return self.service.restricted
+
     def create_key(self, key_type: str | KeyType, name: str | None = None) -> str:
         """Create another API key and return the full key string."""
         return self.store.create_api_key(self.service.id, key_type, name).key

@@ -123,6 +123,14 @@ class Store:
             for notification in self._notifications.pop(service_id, []):
                 self._by_id.pop(notification.id, None)
 
+    def set_trial_mode(self, service_id: uuid.UUID, trial_mode: bool) -> Service:
+        """Move a service to trial mode or make it live. Its keys stay as they are: a live key
+        made while live keeps working after a move back to trial, within trial rules."""
+        with self._lock:
+            service = self.get_service(service_id)
+            service.restricted = trial_mode
+            return service
+
     def set_timings(self, service_id: uuid.UUID, timings: Timings) -> None:
         """How long this service's sends take to be handed over and to reach their outcome."""
         with self._lock:

@@ -420,9 +420,7 @@ def test_positional_arguments_are_a_usage_error(pytester: pytest.Pytester, make_
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(
-        ["*notify_service*keyword arguments only*'Pigeon Affairs Bureau'*test_positional*"]
-    )
+    result.stdout.fnmatch_lines(["*notify_service*keyword arguments only*'Pigeon Affairs Bureau'*test_positional*"])
 
 
 def test_settings_is_not_a_marker_argument(pytester: pytest.Pytester, make_test_file: MakeTestFile) -> None:
