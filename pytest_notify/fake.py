@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -216,6 +217,21 @@ class NotifyFake:
     ) -> TemplateInfo:
         """Add a template (``type`` is ``sms``, ``email`` or ``letter``); it has ``id`` and ``version``."""
         return TemplateInfo.of(self.store.add_template(self.service.id, type, body, subject, name, **options))
+
+    def update_template(self, template_id: str, **changes: Any) -> TemplateInfo:
+        """Save a new version of a template: ``body=``, ``subject=``, ``name=`` (others kept)."""
+        if "body" in changes:
+            changes["content"] = changes.pop("body")
+        template = self.store.update_template(self.service.id, uuid.UUID(str(template_id)), **changes)
+        return TemplateInfo.of(template)
+
+    def add_sms_sender(self, sender: str, *, default: bool = False) -> str:
+        """Add a text message sender (a number or up to 11 letters); returns its ``sms_sender_id``."""
+        return str(self.store.add_sms_sender(self.service.id, sender, is_default=default).id)
+
+    def add_reply_to_address(self, email_address: str, *, default: bool = False) -> str:
+        """Add an email reply-to address; returns its ``email_reply_to_id``."""
+        return str(self.store.add_reply_to_address(self.service.id, email_address, is_default=default).id)
 
     @property
     def notifications(self) -> NotificationList:

@@ -18,7 +18,14 @@ from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.notifications import Notification, substitute_statuses
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
-from pytest_notify.domain.service import KNOWN_PERMISSIONS, ORGANISATION_TYPES, Service, TeamMember
+from pytest_notify.domain.service import (
+    KNOWN_PERMISSIONS,
+    ORGANISATION_TYPES,
+    EmailReplyTo,
+    Service,
+    SmsSender,
+    TeamMember,
+)
 from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.templates import POSTAGE_TYPES, TEMPLATE_TYPES, Template, TemplateVersion
 
@@ -231,6 +238,76 @@ class Store:
             template = Template(id=tid, service_id=service.id, type=template_type, versions=[version])
             service.templates[tid] = template
             return template
+
+    def update_template(
+        self,
+        service_id: uuid.UUID,
+        template_id: uuid.UUID,
+        *,
+        content: str | None = None,
+        subject: str | None = None,
+        name: str | None = None,
+        postage: str | None = None,
+        letter_contact_block: str | None = None,
+    ) -> Template:
+        """Save a new version of a template (what is not given is kept)."""
+        with self._lock:
+            template = self.get_service(service_id).templates.get(template_id)
+            if template is None:
+                raise ConfigurationError(f"service {service_id} has no template {template_id}")
+            if subject is not None and template.type == "sms":
+                raise ConfigurationError("text message templates have no subject")
+            if postage is not None and postage not in POSTAGE_TYPES:
+                raise ConfigurationError(f"unknown postage {postage!r}; use first, second or economy")
+            current = template.current
+            now = self.clock_for(service_id).now()
+            template.versions.append(
+                TemplateVersion(
+                    version=current.version + 1,
+                    name=name if name is not None else current.name,
+                    content=content if content is not None else current.content,
+                    subject=subject if subject is not None else current.subject,
+                    created_at=current.created_at,
+                    updated_at=now,
+                    created_by=current.created_by,
+                    postage=postage if postage is not None else current.postage,
+                    letter_contact_block=(
+                        letter_contact_block if letter_contact_block is not None else current.letter_contact_block
+                    ),
+                )
+            )
+            return template
+
+    def add_sms_sender(
+        self, service_id: uuid.UUID, sms_sender: str, *, is_default: bool = False, sender_id: uuid.UUID | None = None
+    ) -> SmsSender:
+        """Add a text message sender; ``is_default`` makes it the one used when no id is given."""
+        with self._lock:
+            service = self.get_service(service_id)
+            if is_default:
+                for other in service.sms_senders:
+                    other.is_default = False
+            sender = SmsSender(id=sender_id or self.ids(), sms_sender=sms_sender, is_default=is_default)
+            service.sms_senders.append(sender)
+            return sender
+
+    def add_reply_to_address(
+        self,
+        service_id: uuid.UUID,
+        email_address: str,
+        *,
+        is_default: bool = False,
+        reply_to_id: uuid.UUID | None = None,
+    ) -> EmailReplyTo:
+        """Add an email reply-to address."""
+        with self._lock:
+            service = self.get_service(service_id)
+            if is_default:
+                for other in service.reply_to_addresses:
+                    other.is_default = False
+            reply_to = EmailReplyTo(id=reply_to_id or self.ids(), email_address=email_address, is_default=is_default)
+            service.reply_to_addresses.append(reply_to)
+            return reply_to
 
     # -- notifications -----------------------------------------------------------------------
 
