@@ -233,6 +233,10 @@ class NotifyFake:
         """Add an email reply-to address; returns its ``email_reply_to_id``."""
         return str(self.store.add_reply_to_address(self.service.id, email_address, is_default=default).id)
 
+    def receive_sms(self, content: str, from_number: str = "07700900123", *, received_at: Any = None) -> str:
+        """The service receives a text message (listed by ``GET /v2/received-text-messages``); returns its id."""
+        return str(self.store.receive_sms(self.service.id, content, from_number, received_at=received_at).id)
+
     @property
     def notifications(self) -> NotificationList:
         """This service's stored notifications, oldest first, as they are now."""

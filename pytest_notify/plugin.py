@@ -17,12 +17,12 @@ from pytest_notify.server import NotifyServer
 
 NOTIFY_SERVICE_MARKER = (
     "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
-    "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None): shape the "
-    "fake GOV.UK Notify service the `notify` fixture gives this test."
+    "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None, "
+    "inbound_number=None): shape the fake GOV.UK Notify service the `notify` fixture gives this test."
 )
 _MARKER_PARAMETERS = frozenset(
     p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY
-) | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link"}
+) | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link", "inbound_number"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,12 +6,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_notify.domain import rendering
+from pytest_notify.domain.documents import (
+    Document,
+    FileValidator,
+    check_files_allowed,
+    file_keys,
+    make_document,
+    simulated_document_url,
+)
 from pytest_notify.domain.email_address import normalise_email_address, strip_obscure_whitespace
 from pytest_notify.domain.errors import BadRequestError, InvalidPhoneError
 from pytest_notify.domain.keys import ApiKey, KeyType
@@ -50,6 +59,10 @@ class SendRequest:
     email_reply_to_id: uuid.UUID | None = None
     one_click_unsubscribe_url: str | None = None
     sanitise_content_for: tuple[str, ...] = ()
+    url_root: str = "http://localhost/"
+    """Where the fake is reached: links to files sent by email point here."""
+    validate_file: FileValidator | None = None
+    """Notify's ``send_a_file_validation`` (jsonschema lives in the HTTP layer)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class SendOutcome:
 
     notification: Notification
     sanitised_content: dict[str, dict[str, str]]
+    documents: tuple[Document, ...] = ()
 
 
 def prepare_send(
@@ -92,6 +106,10 @@ def prepare_send(
     _check_allowed_recipient(service, api_key, normalised)
     if phone is not None:
         _check_phone_permissions(service, phone)
+    smoke_test = is_smoke_test_recipient(kind, normalised)
+    documents: list[Document] = []
+    if kind == "email" and file_keys(values):
+        values, documents = _attach_files(service, request, values, to, smoke_test, new_id)
 
     if kind == "sms":
         body = rendering.render_sms_body(template.content, values)
@@ -127,7 +145,7 @@ def prepare_send(
         template_version=template.version,
         to=to,
         normalised_to=normalised,
-        personalisation=dict(request.personalisation),
+        personalisation=values,
         reference=request.reference,
         body=body,
         subject=subject,
@@ -147,9 +165,39 @@ def prepare_send(
         fragments=fragments,
         one_click_unsubscribe_url=request.one_click_unsubscribe_url,
         reply_to_text=reply_to_text,
-        persisted=not is_smoke_test_recipient(kind, normalised),
+        persisted=not smoke_test,
     )
-    return SendOutcome(notification, sanitised)
+    return SendOutcome(notification, sanitised, tuple(documents))
+
+
+def _attach_files(
+    service: Service,
+    request: SendRequest,
+    values: dict[str, Any],
+    to: str,
+    smoke_test: bool,
+    notification_id: uuid.UUID,
+) -> tuple[dict[str, Any], list[Document]]:
+    """Step 11: validate each file, keep it, and put its link in the personalisation."""
+    check_files_allowed(service.contact_link, service.id)
+    values = dict(values)
+    documents: list[Document] = []
+    for index, key in enumerate(file_keys(values)):
+        if smoke_test:
+            values[key] = simulated_document_url(request.url_root, service.id)
+            continue
+        if request.validate_file is not None:
+            request.validate_file(key, values[key])
+        document = make_document(
+            values[key],
+            service_id=service.id,
+            document_id=uuid.uuid5(notification_id, f"{index}-{key}"),
+            key=secrets.token_bytes(32),
+            recipient=to,
+        )
+        documents.append(document)
+        values[key] = request.url_root + document.path
+    return values, documents
 
 
 def _validate_template(service: Service, template_id: uuid.UUID, kind: str, values: Mapping[str, Any]) -> Template:

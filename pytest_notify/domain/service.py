@@ -85,6 +85,7 @@ class Service:
     email_sender_name: str | None = None
     prefix_sms: bool = False
     contact_link: str | None = None
+    inbound_number: str | None = None
     active: bool = True
     sms_senders: list[SmsSender] = field(default_factory=list)
     reply_to_addresses: list[EmailReplyTo] = field(default_factory=list)

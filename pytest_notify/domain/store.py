@@ -7,13 +7,16 @@ service id in the JWT, not from resetting shared state. All methods are thread-s
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from pytest_notify.domain.clock import Clock, IdFactory, SwitchableClock, SystemClock
+from pytest_notify.domain.documents import Document
 from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
+from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.notifications import Notification, substitute_statuses
 from pytest_notify.domain.safe_string import make_key_name_safe
@@ -51,6 +54,8 @@ class Store:
         self._notifications: dict[uuid.UUID, list[Notification]] = {}
         self._by_id: dict[uuid.UUID, Notification] = {}
         self._timings: dict[uuid.UUID, Timings] = {}
+        self._documents: dict[uuid.UUID, Document] = {}
+        self._inbound: dict[uuid.UUID, list[InboundSms]] = {}
         self._seq = 0
 
     # -- services ---------------------------------------------------------------------------
@@ -129,6 +134,9 @@ class Store:
             self._clocks.pop(service_id, None)
             for notification in self._notifications.pop(service_id, []):
                 self._by_id.pop(notification.id, None)
+            self._inbound.pop(service_id, None)
+            for document_id in [d.id for d in self._documents.values() if d.service_id == service_id]:
+                del self._documents[document_id]
 
     def set_trial_mode(self, service_id: uuid.UUID, trial_mode: bool) -> Service:
         """Move a service to trial mode or make it live. Its keys stay as they are: a live key
@@ -324,11 +332,69 @@ class Store:
             )
             notification = outcome.notification
             if notification.persisted and service.id in self._notifications:
-                self._seq += 1
-                notification.seq = self._seq
-                self._notifications[service.id].append(notification)
-                self._by_id[notification.id] = notification
+                self._store_notification(notification)
+                for document in outcome.documents:
+                    self._documents[document.id] = document
             return outcome
+
+    def _store_notification(self, notification: Notification) -> None:
+        self._seq += 1
+        notification.seq = self._seq
+        self._notifications[notification.service_id].append(notification)
+        self._by_id[notification.id] = notification
+
+    def get_document(self, document_id: uuid.UUID, key: bytes) -> Document | None:
+        """A file sent by email, if ``key`` is its key."""
+        with self._lock:
+            document = self._documents.get(document_id)
+        if document is None or not secrets.compare_digest(document.key, key):
+            return None
+        return document
+
+    # -- received text messages ------------------------------------------------------------
+
+    def receive_sms(
+        self,
+        service_id: uuid.UUID,
+        content: str,
+        user_number: str = "07700900123",
+        *,
+        notify_number: str | None = None,
+        received_at: dt.datetime | None = None,
+    ) -> InboundSms:
+        """The service receives a text message from ``user_number``."""
+        with self._lock:
+            service = self.get_service(service_id)
+            self._seq += 1
+            message = InboundSms(
+                id=self.ids(),
+                service_id=service.id,
+                notify_number=notify_number or service.inbound_number or DEFAULT_INBOUND_NUMBER,
+                user_number=format_user_number(user_number),
+                content=content,
+                created_at=received_at or self.clock_for(service.id).now(),
+                seq=self._seq,
+            )
+            self._inbound.setdefault(service.id, []).append(message)
+            return message
+
+    def received_texts(
+        self, service_id: uuid.UUID, *, older_than: uuid.UUID | None = None, limit: int = API_PAGE_SIZE
+    ) -> list[InboundSms]:
+        """One page of ``GET /v2/received-text-messages``: newest first, inside retention."""
+        cutoff = self.clock_for(service_id).now() - DATA_RETENTION
+        with self._lock:
+            messages = sorted(
+                (m for m in self._inbound.get(service_id, ()) if m.created_at > cutoff),
+                key=lambda m: (m.created_at, m.seq),
+                reverse=True,
+            )
+        if older_than is not None:
+            pivot = next((m for m in messages if m.id == older_than), None)
+            if pivot is None:
+                return []
+            messages = [m for m in messages if (m.created_at, m.seq) < (pivot.created_at, pivot.seq)]
+        return messages[:limit]
 
     def notifications(self, service_id: uuid.UUID) -> list[Notification]:
         """Every stored notification of a service, oldest first (whatever the key or retention)."""

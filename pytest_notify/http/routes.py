@@ -34,6 +34,10 @@ URL_MAP = Map(
         Rule("/v2/template/<template_id>/preview", methods=["POST"], endpoint="preview_template"),
         Rule("/v2/templates", methods=["GET"], endpoint="get_templates"),
         Rule("/v2/received-text-messages", methods=["GET"], endpoint="get_received_texts"),
+        # Files sent by email: where the link in the message body leads.
+        Rule("/d/<service>/<document>", methods=["GET"], endpoint="get_document"),
+        # notifications-python-client's get_all_template_versions calls this admin-only endpoint.
+        Rule("/service/<service_id>/template/<template_id>/versions", methods=["GET"], endpoint="admin_only"),
     ],
     strict_slashes=False,
     merge_slashes=False,

@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from pytest_notify.domain.costs import cost_data
+from pytest_notify.domain.inbound import InboundSms
 from pytest_notify.domain.notifications import COMPLETED_STATUSES, Notification, StatusAt, public_status
 from pytest_notify.domain.sending import SendOutcome
 from pytest_notify.domain.service import Service
@@ -117,6 +118,18 @@ def notification_body(n: Notification, state: StatusAt, url_root: str) -> dict[s
     }
     body.update(cost_data(n, state.status))
     return body
+
+
+def received_text_body(message: InboundSms) -> dict[str, Any]:
+    """One entry of ``received_text_messages`` (reference §3.12)."""
+    return {
+        "content": message.content,
+        "created_at": format_datetime(message.created_at),
+        "id": str(message.id),
+        "notify_number": message.notify_number,
+        "service_id": str(message.service_id),
+        "user_number": message.user_number,
+    }
 
 
 def routing_error(status: int) -> dict[str, str]:

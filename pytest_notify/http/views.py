@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 from collections.abc import Callable
@@ -15,7 +17,13 @@ from pytest_notify.domain.sending import SendRequest
 from pytest_notify.domain.store import Store
 from pytest_notify.http import schemas
 from pytest_notify.http.auth import Caller
-from pytest_notify.http.serialization import json_response, notification_body, post_response
+from pytest_notify.http.serialization import (
+    json_response,
+    notification_body,
+    post_response,
+    received_text_body,
+    routing_error,
+)
 
 
 class NotEmulated(Exception):
@@ -58,6 +66,8 @@ def post_notification(store: Store, caller: Caller, request: Request, notificati
         email_reply_to_id=_optional_uuid(data.get("email_reply_to_id")),
         one_click_unsubscribe_url=data.get("one_click_unsubscribe_url"),
         sanitise_content_for=tuple(data.get("sanitise_content_for") or ()),
+        url_root=request.url_root,
+        validate_file=schemas.validate_file_upload,
     )
     outcome = store.send(caller.service, caller.api_key, send)
     return json_response(post_response(outcome, caller.service, request.url_root), 201)
@@ -94,6 +104,54 @@ def get_notifications(store: Store, caller: Caller, request: Request) -> Respons
             "notifications": [notification_body(n, n.status_at(now), root) for n in page],
         }
     )
+
+
+def get_received_texts(store: Store, caller: Caller, request: Request) -> Response:
+    """``GET /v2/received-text-messages``: newest first, 250 a page; ``current`` never has ``older_than``."""
+    data = schemas.validate_received_texts_args(list(request.args.items(multi=True)))
+    older_than = data.get("older_than")
+    page = store.received_texts(caller.service.id, older_than=uuid.UUID(older_than) if older_than else None)
+    current = f"{request.url_root}v2/received-text-messages"
+    links = {"current": current}
+    if page:
+        links["next"] = f"{current}?older_than={page[-1].id}"
+    return json_response({"links": links, "received_text_messages": [received_text_body(m) for m in page]})
+
+
+def get_document(store: Store, caller: None, request: Request, service: str, document: str) -> Response:
+    """The file behind a files-by-email link (the fake serves it at once: no confirmation page)."""
+    found = None
+    try:
+        document_id = uuid.UUID(bytes=_unb64(document))
+        key = _unb64(request.args.get("key", ""))
+        found = store.get_document(document_id, key)
+    except ValueError:
+        pass
+    if found is None or _unb64_or_none(service) != found.service_id.bytes:
+        return json_response(routing_error(404), 404)
+    headers = {"Content-Disposition": f'attachment; filename="{found.filename}"'} if found.filename else {}
+    return Response(found.content, status=200, content_type=found.mimetype, headers=headers)
+
+
+def admin_only(store: Store, caller: None, request: Request, **_: Any) -> Response:
+    """Admin endpoints (``get_all_template_versions``): an API key gets 401 in the old error format."""
+    return json_response(
+        {"message": {"token": ["Unauthorized: not allowed to perform this action"]}, "result": "error"}, 401
+    )
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise ValueError(str(error)) from None
+
+
+def _unb64_or_none(text: str) -> bytes | None:
+    try:
+        return _unb64(text)
+    except ValueError:
+        return None
 
 
 def not_emulated(store: Store, caller: Caller, request: Request, **_: Any) -> Response:
@@ -141,7 +199,9 @@ VIEWS: dict[str, View] = {
     "get_template_version": not_emulated,
     "preview_template": not_emulated,
     "get_templates": not_emulated,
-    "get_received_texts": not_emulated,
+    "get_received_texts": get_received_texts,
+    "get_document": get_document,
+    "admin_only": admin_only,
 }
 
 __all__ = ["VIEWS", "NotEmulated", "NotifyError"]
