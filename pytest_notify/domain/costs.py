@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from pytest_notify.domain.keys import KeyType
+from pytest_notify.domain.letter_rates import letter_cost
 from pytest_notify.domain.notifications import Notification
 
 LONDON = ZoneInfo("Europe/London")
@@ -64,5 +65,23 @@ def cost_data(notification: Notification, status: str) -> dict[str, object]:
                 "sms_rate": rate,
             },
         }
-    # Letters: cost data arrives with the letters work; until then report "not ready".
-    return {"is_cost_data_ready": False, "cost_in_pounds": None, "cost_details": {}}
+    return _letter_cost_data(notification, status)
+
+
+# Letters that were never sent are free; these are not "ready" until scanned (§3.6).
+_LETTER_NEVER_SENT = frozenset({"cancelled", "technical-failure", "validation-failed", "virus-scan-failed"})
+
+
+def _letter_cost_data(notification: Notification, status: str) -> dict[str, object]:
+    sheets = notification.billable_sheets
+    if status == "pending-virus-check" or (status == "created" and sheets == 0):
+        return {"is_cost_data_ready": False, "cost_in_pounds": None, "cost_details": {}}
+    postage = notification.postage or "second"
+    if status in _LETTER_NEVER_SENT:
+        sheets = 0
+    cost = letter_cost(sheets, postage, notification.created_at.astimezone(LONDON).date(), crown=notification.crown)
+    return {
+        "is_cost_data_ready": True,
+        "cost_in_pounds": cost,
+        "cost_details": {"billable_sheets_of_paper": sheets, "postage": postage},
+    }

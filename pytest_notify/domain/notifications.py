@@ -142,6 +142,15 @@ class Notification:
     one_click_unsubscribe_url: str | None = None
     reply_to_text: str | None = None
     persisted: bool = True
+    letter_address: tuple[str, ...] = ()
+    """Letters: the address as printed."""
+    pdf: bytes | None = field(default=None, repr=False)
+    """Letters: the PDF (the one sent, for precompiled letters)."""
+    billable_sheets: int = 0
+    """Letters: sheets of paper billed (0 for test keys, as Notify never sets them)."""
+    precompiled: bool = False
+    crown: bool = True
+    """Whether the sending service is a crown body (letter rates differ)."""
     seq: int = 0
     """Order of storing, to break created_at ties."""
 

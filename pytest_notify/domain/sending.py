@@ -93,7 +93,7 @@ def prepare_send(
     if kind == "email" and request.sanitise_content_for:
         values, sanitised = rendering.sanitise_personalisation(values, request.sanitise_content_for)
 
-    template = _validate_template(service, request.template_id, kind, values)
+    template = validate_template(service, request.template_id, kind, values)
     reply_to_text = _check_sender(service, request)
 
     to = strip_obscure_whitespace(request.to)
@@ -200,7 +200,8 @@ def _attach_files(
     return values, documents
 
 
-def _validate_template(service: Service, template_id: uuid.UUID, kind: str, values: Mapping[str, Any]) -> Template:
+def validate_template(service: Service, template_id: uuid.UUID, kind: str, values: Mapping[str, Any]) -> Template:
+    """Check 7 of every send: the template exists, suits the channel, is not deleted and can be filled."""
     template = service.templates.get(template_id)
     if template is None or template.hidden:
         raise BadRequestError("Template not found")
@@ -208,7 +209,11 @@ def _validate_template(service: Service, template_id: uuid.UUID, kind: str, valu
         raise BadRequestError(f"{template.type} template is not suitable for {kind} notification")
     if template.archived:
         raise BadRequestError("Template has been deleted")
-    texts = [template.subject, template.content] if kind == "email" else [template.content]
+    texts: list[str | None] = [template.content]
+    if kind == "email":
+        texts = [template.subject, template.content]
+    elif kind == "letter":
+        texts = [template.current.letter_contact_block, template.subject, template.content]
     missing = rendering.missing_personalisation(texts, values)
     if missing:
         raise BadRequestError(f"Missing personalisation: {', '.join(missing)}")

@@ -86,6 +86,8 @@ class Service:
     prefix_sms: bool = False
     contact_link: str | None = None
     inbound_number: str | None = None
+    crown: bool = True
+    """Crown bodies pay Notify's crown letter rates."""
     active: bool = True
     sms_senders: list[SmsSender] = field(default_factory=list)
     reply_to_addresses: list[EmailReplyTo] = field(default_factory=list)

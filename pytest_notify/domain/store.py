@@ -18,6 +18,7 @@ from pytest_notify.domain.documents import Document
 from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.letters import PRECOMPILED_TEMPLATE_NAME, LetterRequest, prepare_letter, prepare_precompiled
 from pytest_notify.domain.notifications import Notification, substitute_statuses
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
@@ -336,6 +337,52 @@ class Store:
                 for document in outcome.documents:
                     self._documents[document.id] = document
             return outcome
+
+    def send_letter(self, service: Service, api_key: ApiKey, request: LetterRequest) -> SendOutcome:
+        """A templated letter: the send checks, its PDF, and storing it."""
+        with self._lock:
+            outcome = prepare_letter(
+                service,
+                api_key,
+                request,
+                now=self.clock_for(service.id).now(),
+                new_id=self.ids(),
+                timings=self._timings.get(service.id, Timings()),
+            )
+            if service.id in self._notifications:
+                self._store_notification(outcome.notification)
+            return outcome
+
+    def send_precompiled_letter(
+        self, service: Service, api_key: ApiKey, *, reference: str, content: str, postage: str | None
+    ) -> Notification:
+        """A precompiled PDF letter, stored as ``pending-virus-check``."""
+        with self._lock:
+            notification = prepare_precompiled(
+                service,
+                api_key,
+                self._precompiled_template(service),
+                reference=reference,
+                content=content,
+                postage=postage,
+                now=self.clock_for(service.id).now(),
+                new_id=self.ids(),
+                timings=self._timings.get(service.id, Timings()),
+            )
+            if service.id in self._notifications:
+                self._store_notification(notification)
+            return notification
+
+    def _precompiled_template(self, service: Service) -> Template:
+        """Notify's hidden "Pre-compiled PDF" letter template, made on first use."""
+        for template in service.templates.values():
+            if template.hidden and template.type == "letter":
+                return template
+        template = self.add_template(
+            service.id, "letter", "", PRECOMPILED_TEMPLATE_NAME, PRECOMPILED_TEMPLATE_NAME, postage="second"
+        )
+        template.hidden = True
+        return template
 
     def _store_notification(self, notification: Notification) -> None:
         self._seq += 1

@@ -10,7 +10,9 @@ from werkzeug.wrappers import Response
 
 from pytest_notify.domain.costs import cost_data
 from pytest_notify.domain.inbound import InboundSms
+from pytest_notify.domain.letter_timings import estimated_delivery
 from pytest_notify.domain.notifications import COMPLETED_STATUSES, Notification, StatusAt, public_status
+from pytest_notify.domain.rendering import placeholder_key
 from pytest_notify.domain.sending import SendOutcome
 from pytest_notify.domain.service import Service
 
@@ -60,6 +62,8 @@ def post_response(outcome: SendOutcome, service: Service, url_root: str) -> dict
     content: dict[str, Any]
     if n.type == "sms":
         content = {"body": n.body, "from_number": n.reply_to_text}
+    elif n.type == "letter":
+        content = {"body": n.body, "subject": n.subject}
     else:
         content = {
             "body": n.body,
@@ -116,8 +120,19 @@ def notification_body(n: Notification, state: StatusAt, url_root: str) -> dict[s
         "postage": n.postage,
         "one_click_unsubscribe_url": n.one_click_unsubscribe_url,
     }
+    if n.type == "letter":
+        address = {placeholder_key(k): v for k, v in n.personalisation.items()}
+        for line in range(1, 7):
+            body[f"line_{line}"] = address.get(f"addressline{line}")
+        body["postcode"] = address.get("postcode")
+        body["estimated_delivery"] = format_datetime(estimated_delivery(n.created_at, n.postage or "second"))
     body.update(cost_data(n, state.status))
     return body
+
+
+def precompiled_response(n: Notification) -> dict[str, Any]:
+    """The 201 body of a precompiled letter: only ``id``, ``reference`` and ``postage`` (§3.4)."""
+    return {"id": str(n.id), "postage": n.postage, "reference": n.reference}
 
 
 def received_text_body(message: InboundSms) -> dict[str, Any]:

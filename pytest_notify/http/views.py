@@ -12,15 +12,18 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from pytest_notify.domain.errors import BadRequestError, NotifyError, ValidationError
+from pytest_notify.domain.errors import BadRequestError, NotifyError, PDFNotReadyError, ValidationError
+from pytest_notify.domain.letters import LetterRequest
 from pytest_notify.domain.sending import SendRequest
 from pytest_notify.domain.store import Store
 from pytest_notify.http import schemas
 from pytest_notify.http.auth import Caller
 from pytest_notify.http.serialization import (
+    add_notify_headers,
     json_response,
     notification_body,
     post_response,
+    precompiled_response,
     received_text_body,
     routing_error,
 )
@@ -44,11 +47,11 @@ def parse_json_body(request: Request) -> Any:
 
 def post_notification(store: Store, caller: Caller, request: Request, notification_type: str) -> Response:
     """``POST /v2/notifications/{sms,email}``."""
-    if notification_type == "letter":
-        raise NotEmulated("POST /v2/notifications/letter: letters are not emulated yet")
-    if notification_type not in ("sms", "email"):
+    if notification_type not in ("sms", "email", "letter"):
         raise _RoutingNotFound
     body = parse_json_body(request)
+    if notification_type == "letter":
+        return _post_letter(store, caller, request, body)
     now = store.clock_for(caller.service.id).now()
     if notification_type == "sms":
         data = schemas.validate_sms_request(body, now)
@@ -71,6 +74,46 @@ def post_notification(store: Store, caller: Caller, request: Request, notificati
     )
     outcome = store.send(caller.service, caller.api_key, send)
     return json_response(post_response(outcome, caller.service, request.url_root), 201)
+
+
+def _post_letter(store: Store, caller: Caller, request: Request, body: Any) -> Response:
+    """``POST /v2/notifications/letter``: precompiled when the body has ``content`` (§3.3, §3.4)."""
+    if schemas.is_precompiled_letter_request(body):
+        data = schemas.validate_precompiled_letter_request(body)
+        notification = store.send_precompiled_letter(
+            caller.service,
+            caller.api_key,
+            reference=data["reference"],
+            content=data["content"],
+            postage=data.get("postage"),
+        )
+        return json_response(precompiled_response(notification), 201)
+    data = schemas.validate_letter_request(body)
+    letter = LetterRequest(
+        template_id=uuid.UUID(data["template_id"]),
+        personalisation=data["personalisation"],
+        reference=data.get("reference"),
+    )
+    outcome = store.send_letter(caller.service, caller.api_key, letter)
+    return json_response(post_response(outcome, caller.service, request.url_root), 201)
+
+
+def get_pdf(store: Store, caller: Caller, request: Request, notification_id: str) -> Response:
+    """``GET /v2/notifications/{id}/pdf``: the letter's PDF, or the errors of §3.8 in order."""
+    nid = _path_uuid("notification_id", notification_id)
+    notification = store.get_notification(caller.service.id, nid)
+    if notification.type != "letter":
+        raise BadRequestError("Notification is not a letter")
+    status = notification.status_at(store.clock_for(caller.service.id).now()).status
+    if status == "virus-scan-failed":
+        raise BadRequestError("File did not pass the virus scan")
+    if status == "technical-failure":
+        raise BadRequestError("PDF not available for letters in status technical-failure")
+    if status == "pending-virus-check" or notification.pdf is None:
+        raise PDFNotReadyError("PDF not available yet, try again later")
+    response = Response(notification.pdf, status=200, content_type="application/pdf")
+    add_notify_headers(response)
+    return response
 
 
 def get_notification(store: Store, caller: Caller, request: Request, notification_id: str) -> Response:
@@ -194,7 +237,7 @@ VIEWS: dict[str, View] = {
     "post_notification": post_notification,
     "get_notification": get_notification,
     "get_notifications": get_notifications,
-    "get_pdf": not_emulated,
+    "get_pdf": get_pdf,
     "get_template": not_emulated,
     "get_template_version": not_emulated,
     "preview_template": not_emulated,
