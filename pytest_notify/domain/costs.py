@@ -82,6 +82,6 @@ def _letter_cost_data(notification: Notification, status: str) -> dict[str, obje
     cost = letter_cost(sheets, postage, notification.created_at.astimezone(LONDON).date(), crown=notification.crown)
     return {
         "is_cost_data_ready": True,
-        "cost_in_pounds": cost,
+        "cost_in_pounds": float(cost),
         "cost_details": {"billable_sheets_of_paper": sheets, "postage": postage},
     }
