@@ -127,12 +127,12 @@ def _list_as_prose(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _list_as_markdown(items: list[str]) -> str:
+def list_as_markdown(items: list[str]) -> str:
     """A bullet list preceded by a blank line, so it starts a new markdown block."""
     return "\n\n" + "\n".join(f"* {item}" for item in items)
 
 
-def _fill(
+def fill_placeholders(
     content: str,
     values: Mapping[str, Any],
     *,
@@ -178,7 +178,7 @@ def _fill(
 
 def render_sms_body(content: str, values: Mapping[str, Any], prefix: str | None = None) -> str:
     """The text of an SMS: fill, optionally prefix ``"{prefix}: "``, normalise whitespace, GSM-downgrade."""
-    text = _fill(content, values, format_list=_list_as_prose)
+    text = fill_placeholders(content, values, format_list=_list_as_prose)
     if prefix:
         text = f"{prefix.strip()}: {text}"
     text = _remove_whitespace_before_punctuation(text)
@@ -196,7 +196,7 @@ def render_sms_body(content: str, values: Mapping[str, Any], prefix: str | None 
 def render_email_body(content: str, values: Mapping[str, Any]) -> str:
     """Markdown source with placeholders filled in (lists become bullets), trimmed."""
     # Nothing else is normalised: CRLF and HTML in the template or the values pass through.
-    return _fill(content, values, format_list=_list_as_markdown).strip()
+    return fill_placeholders(content, values, format_list=list_as_markdown).strip()
 
 
 def render_letter_body(content: str, values: Mapping[str, Any]) -> str:
@@ -215,7 +215,7 @@ _CHARACTER_REFERENCE = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[^\t\n\f <&#;]
 _PRESERVED_ENTITIES = (("&nbsp;", "\x00nbsp\x00"), ("&amp;", "\x00amp\x00"))
 
 
-def _escape_html(value: str) -> str:
+def escape_html(value: str) -> str:
     """Notify's ``escape_html``: decode complete entity references, then escape ``& < >``.
 
     Quotes are not escaped, so typography still sees them.
@@ -357,7 +357,7 @@ _UNCURL_SINGLE = str.maketrans("\u2018\u2019", "''")
 _SPACED_HYPHEN = re.compile(r"\s+[-–—]{1,3}\s+")
 
 
-def _nice_typography(text: str) -> str:
+def nice_typography(text: str) -> str:
     text = _remove_whitespace_before_punctuation(text)
     text = _curl_quotes(text)
     text = _EMAIL_LIKE.sub(lambda match: match.group(0).translate(_UNCURL_SINGLE), text)
@@ -366,14 +366,14 @@ def _nice_typography(text: str) -> str:
 
 def render_email_subject(subject: str, values: Mapping[str, Any]) -> str:
     """Filled subject with smart quotes, `` - `` to `` – `` and normalised whitespace."""
-    text = _fill(subject, values, format_list=_list_as_prose)
-    return _normalise_whitespace(_nice_typography(text))
+    text = fill_placeholders(subject, values, format_list=_list_as_prose)
+    return _normalise_whitespace(nice_typography(text))
 
 
 def render_letter_subject(subject: str, values: Mapping[str, Any]) -> str:
     """As :func:`render_email_subject`, HTML-escaped first."""
-    text = _fill(subject, values, format_list=_list_as_prose, escape=_escape_html)
-    return _normalise_whitespace(_nice_typography(text))
+    text = fill_placeholders(subject, values, format_list=_list_as_prose, escape=escape_html)
+    return _normalise_whitespace(nice_typography(text))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pytest_notify.domain.errors import BadRequestError, NotifyError, PDFNotRead
 from pytest_notify.domain.letters import LetterRequest
 from pytest_notify.domain.sending import SendRequest
 from pytest_notify.domain.store import Store
-from pytest_notify.http import schemas
+from pytest_notify.http import schemas, template_views
 from pytest_notify.http.auth import Caller
 from pytest_notify.http.serialization import (
     add_notify_headers,
@@ -27,11 +27,6 @@ from pytest_notify.http.serialization import (
     received_text_body,
     routing_error,
 )
-
-
-class NotEmulated(Exception):
-    """An endpoint the fake does not emulate yet: a clear failure in the test, never a silent stub."""
-
 
 View = Callable[..., Response]
 
@@ -197,11 +192,6 @@ def _unb64_or_none(text: str) -> bytes | None:
         return None
 
 
-def not_emulated(store: Store, caller: Caller, request: Request, **_: Any) -> Response:
-    """Endpoints of a later milestone: fail loudly, in Notify's 500 envelope."""
-    raise NotEmulated(f"{request.method} {request.path}: not emulated yet")
-
-
 def _notifications_url(url_root: str, data: dict[str, Any]) -> str:
     """``url_for(".get_notifications", **data)``: params in the order received, lists repeated."""
     pairs: list[tuple[str, str]] = []
@@ -238,13 +228,13 @@ VIEWS: dict[str, View] = {
     "get_notification": get_notification,
     "get_notifications": get_notifications,
     "get_pdf": get_pdf,
-    "get_template": not_emulated,
-    "get_template_version": not_emulated,
-    "preview_template": not_emulated,
-    "get_templates": not_emulated,
+    "get_template": template_views.get_template,
+    "get_template_version": template_views.get_template_version,
+    "preview_template": template_views.preview_template,
+    "get_templates": template_views.get_templates,
     "get_received_texts": get_received_texts,
     "get_document": get_document,
     "admin_only": admin_only,
 }
 
-__all__ = ["VIEWS", "NotEmulated", "NotifyError"]
+__all__ = ["VIEWS", "NotifyError"]
