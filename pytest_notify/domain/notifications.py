@@ -179,3 +179,49 @@ class Notification:
             f"Notification({self.type} to {self.to!r}, {self.key_type.value} key, "
             f"final={self.final_status}, id={self.id})"
         )
+
+
+def listing_order(notification: Notification) -> tuple[dt.datetime, int]:
+    """The order of listing: created_at, then the order of storing."""
+    return (notification.created_at, notification.seq)
+
+
+@dataclass(frozen=True)
+class NotificationFilter:
+    """What ``GET /v2/notifications`` asks for."""
+
+    key_type: KeyType
+    template_types: frozenset[str] | None
+    raw_statuses: frozenset[str] | None
+    reference: str | None
+    since: dt.datetime
+    """Only notifications created after this are still retained."""
+
+    @classmethod
+    def of(
+        cls,
+        key_type: KeyType,
+        template_types: list[str] | None,
+        statuses: list[str] | None,
+        reference: str | None,
+        *,
+        since: dt.datetime,
+    ) -> NotificationFilter:
+        """Build a filter from the validated query (statuses substituted as Notify does)."""
+        return cls(
+            key_type,
+            frozenset(template_types) if template_types else None,
+            frozenset(substitute_statuses(statuses)) if statuses else None,
+            reference,
+            since,
+        )
+
+    def matches(self, notification: Notification, now: dt.datetime) -> bool:
+        """Whether ``notification`` is listed (its status read at ``now``)."""
+        return (
+            notification.key_type is self.key_type
+            and notification.created_at > self.since
+            and (self.template_types is None or notification.type in self.template_types)
+            and (self.reference is None or notification.reference == self.reference)
+            and (self.raw_statuses is None or notification.status_at(now).status in self.raw_statuses)
+        )

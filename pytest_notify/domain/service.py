@@ -117,6 +117,22 @@ class Service:
         local = make_email_local_part_safe(self.email_sender_name or self.name)
         return f"{local}@{NOTIFY_EMAIL_DOMAIN}"
 
+    def add_sms_sender(self, sender: SmsSender) -> SmsSender:
+        """Add a sender; a default one takes over from the previous default."""
+        if sender.is_default:
+            for other in self.sms_senders:
+                other.is_default = False
+        self.sms_senders.append(sender)
+        return sender
+
+    def add_reply_to_address(self, reply_to: EmailReplyTo) -> EmailReplyTo:
+        """Add a reply-to address; a default one takes over from the previous default."""
+        if reply_to.is_default:
+            for other in self.reply_to_addresses:
+                other.is_default = False
+        self.reply_to_addresses.append(reply_to)
+        return reply_to
+
     def allowed_recipients(self) -> list[str]:
         """Team members' numbers and addresses, then the guest list, as entered."""
         allowed: list[str] = []

@@ -6,6 +6,7 @@ service id in the JWT, not from resetting shared state. All methods are thread-s
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import secrets
 import threading
@@ -19,7 +20,7 @@ from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultF
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letters import PRECOMPILED_TEMPLATE_NAME, LetterRequest, prepare_letter, prepare_precompiled
-from pytest_notify.domain.notifications import Notification, substitute_statuses
+from pytest_notify.domain.notifications import Notification, NotificationFilter, listing_order
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
 from pytest_notify.domain.service import (
@@ -31,7 +32,7 @@ from pytest_notify.domain.service import (
     TeamMember,
 )
 from pytest_notify.domain.simulator import Timings
-from pytest_notify.domain.templates import POSTAGE_TYPES, TEMPLATE_TYPES, Template, TemplateVersion
+from pytest_notify.domain.templates import Template, new_template
 
 DATA_RETENTION = dt.timedelta(days=7)
 API_PAGE_SIZE = 250
@@ -212,79 +213,32 @@ class Store:
         name: str | None = None,
         *,
         template_id: uuid.UUID | str | None = None,
-        postage: str | None = None,
-        letter_contact_block: str | None = None,
-        created_by: str = "test-user@digital.cabinet-office.gov.uk",
+        **options: Any,
     ) -> Template:
-        """Add a template at version 1."""
-        if template_type not in TEMPLATE_TYPES:
-            raise ConfigurationError(f"unknown template type {template_type!r}; use sms, email or letter")
-        if template_type == "sms" and subject is not None:
-            raise ConfigurationError("text message templates have no subject")
-        if template_type != "sms" and subject is None:
-            raise ConfigurationError(f"{template_type} templates need a subject")
-        if template_type == "letter":
-            postage = postage or "second"
-            if postage not in POSTAGE_TYPES:
-                raise ConfigurationError(f"unknown postage {postage!r}; use first, second or economy")
-        elif postage is not None:
-            raise ConfigurationError("only letter templates have postage")
+        """Add a template at version 1 (``postage=``, ``letter_contact_block=``, ``created_by=``)."""
         with self._lock:
             service = self.get_service(service_id)
             tid = uuid.UUID(str(template_id)) if template_id is not None else self.ids()
-            now = self.clock_for(service.id).now()
-            version = TemplateVersion(
-                version=1,
-                name=name or f"{template_type} template {len(service.templates) + 1}",
-                content=content,
-                subject=subject,
-                created_at=now,
-                updated_at=None,
-                created_by=created_by,
-                postage=postage,
-                letter_contact_block=letter_contact_block,
+            template = new_template(
+                tid,
+                service.id,
+                template_type,
+                content,
+                subject,
+                name or f"{template_type} template {len(service.templates) + 1}",
+                self.clock_for(service.id).now(),
+                **options,
             )
-            template = Template(id=tid, service_id=service.id, type=template_type, versions=[version])
             service.templates[tid] = template
             return template
 
-    def update_template(
-        self,
-        service_id: uuid.UUID,
-        template_id: uuid.UUID,
-        *,
-        content: str | None = None,
-        subject: str | None = None,
-        name: str | None = None,
-        postage: str | None = None,
-        letter_contact_block: str | None = None,
-    ) -> Template:
-        """Save a new version of a template (what is not given is kept)."""
+    def update_template(self, service_id: uuid.UUID, template_id: uuid.UUID, **changes: Any) -> Template:
+        """Save a new version of a template: ``content=``, ``subject=``, ``name=``, ``postage=``..."""
         with self._lock:
             template = self.get_service(service_id).templates.get(template_id)
             if template is None:
                 raise ConfigurationError(f"service {service_id} has no template {template_id}")
-            if subject is not None and template.type == "sms":
-                raise ConfigurationError("text message templates have no subject")
-            if postage is not None and postage not in POSTAGE_TYPES:
-                raise ConfigurationError(f"unknown postage {postage!r}; use first, second or economy")
-            current = template.current
-            now = self.clock_for(service_id).now()
-            template.versions.append(
-                TemplateVersion(
-                    version=current.version + 1,
-                    name=name if name is not None else current.name,
-                    content=content if content is not None else current.content,
-                    subject=subject if subject is not None else current.subject,
-                    created_at=current.created_at,
-                    updated_at=now,
-                    created_by=current.created_by,
-                    postage=postage if postage is not None else current.postage,
-                    letter_contact_block=(
-                        letter_contact_block if letter_contact_block is not None else current.letter_contact_block
-                    ),
-                )
-            )
+            template.new_version(self.clock_for(service_id).now(), **changes)
             return template
 
     def add_sms_sender(
@@ -292,13 +246,8 @@ class Store:
     ) -> SmsSender:
         """Add a text message sender; ``is_default`` makes it the one used when no id is given."""
         with self._lock:
-            service = self.get_service(service_id)
-            if is_default:
-                for other in service.sms_senders:
-                    other.is_default = False
             sender = SmsSender(id=sender_id or self.ids(), sms_sender=sms_sender, is_default=is_default)
-            service.sms_senders.append(sender)
-            return sender
+            return self.get_service(service_id).add_sms_sender(sender)
 
     def add_reply_to_address(
         self,
@@ -310,13 +259,8 @@ class Store:
     ) -> EmailReplyTo:
         """Add an email reply-to address."""
         with self._lock:
-            service = self.get_service(service_id)
-            if is_default:
-                for other in service.reply_to_addresses:
-                    other.is_default = False
             reply_to = EmailReplyTo(id=reply_to_id or self.ids(), email_address=email_address, is_default=is_default)
-            service.reply_to_addresses.append(reply_to)
-            return reply_to
+            return self.get_service(service_id).add_reply_to_address(reply_to)
 
     # -- notifications -----------------------------------------------------------------------
 
@@ -387,7 +331,8 @@ class Store:
     def _store_notification(self, notification: Notification) -> None:
         self._seq += 1
         notification.seq = self._seq
-        self._notifications[notification.service_id].append(notification)
+        # Kept in (created_at, seq) order: appended in the usual case, inserted if the clock went back.
+        bisect.insort(self._notifications[notification.service_id], notification, key=listing_order)
         self._by_id[notification.id] = notification
 
     def get_document(self, document_id: uuid.UUID, key: bytes) -> Document | None:
@@ -469,31 +414,27 @@ class Store:
     ) -> list[Notification]:
         """One page of ``GET /v2/notifications``: the caller's key type only, newest first."""
         now = self.clock_for(service_id).now()
-        raw_statuses = substitute_statuses(statuses) if statuses else None
+        wanted = NotificationFilter.of(key_type, template_types, statuses, reference, since=now - DATA_RETENTION)
         with self._lock:
-            candidates = [n for n in self._notifications.get(service_id, ()) if n.key_type is key_type]
+            stored = self._notifications.get(service_id, [])
+            end = len(stored)
             if older_than is not None:
                 pivot = self._by_id.get(older_than)
                 if pivot is None or pivot.service_id != service_id or not self._retained(pivot):
                     return []
                 # Notify compares created_at strictly; ties (a frozen clock) fall back to the order
                 # of sending, so paging never loses or repeats a notification.
-                candidates = [n for n in candidates if (n.created_at, n.seq) < (pivot.created_at, pivot.seq)]
-        candidates.sort(key=lambda n: (n.created_at, n.seq))
-        page: list[Notification] = []
-        for notification in reversed(candidates):
-            if not self._retained(notification):
-                continue
-            if template_types and notification.type not in template_types:
-                continue
-            if reference is not None and notification.reference != reference:
-                continue
-            if raw_statuses is not None and notification.status_at(now).status not in raw_statuses:
-                continue
-            page.append(notification)
-            if len(page) >= limit:
-                break
-        return page
+                end = bisect.bisect_left(stored, listing_order(pivot), key=listing_order)
+            page: list[Notification] = []
+            for index in range(end - 1, -1, -1):
+                notification = stored[index]
+                if notification.created_at <= wanted.since:
+                    break  # older ones are all past retention
+                if wanted.matches(notification, now):
+                    page.append(notification)
+                    if len(page) >= limit:
+                        break
+            return page
 
     def _retained(self, notification: Notification) -> bool:
         return notification.created_at > self.clock_for(notification.service_id).now() - DATA_RETENTION
