@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import uuid
 from typing import Any
 
@@ -67,8 +68,8 @@ def test_unknown_fields_are_named(api: Api, template: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b"\xff\xfe\xfd", b"{" * 100_000, b"[" * 5000 + b"]" * 5000, b"{'single': 'quotes'}", b"\x00", b'{"a": NaNx}'],
-    ids=["invalid-utf8", "unclosed", "deeply-nested", "single-quotes", "nul", "bad-literal"],
+    [b"\xff\xfe\xfd", b"{" * 100_000, b"{'single': 'quotes'}", b"\x00", b'{"a": NaNx}'],
+    ids=["invalid-utf8", "unclosed", "single-quotes", "nul", "bad-literal"],
 )
 def test_unparseable_bodies(api: Api, raw: bytes) -> None:
     response = api.post("/v2/notifications/sms", raw)
@@ -76,6 +77,19 @@ def test_unparseable_bodies(api: Api, raw: bytes) -> None:
     assert response.get_json()["errors"] == [
         {"error": "BadRequestError", "message": "Invalid JSON supplied in POST data"}
     ]
+
+
+def test_deeply_nested_body(api: Api) -> None:
+    # Python's json module (as Notify's Flask uses it) refuses this depth before 3.13 and parses it
+    # from 3.13 on; either way Notify answers 400 in its envelope: the JSON error, or the schema's.
+    response = api.post("/v2/notifications/sms", b"[" * 5000 + b"]" * 5000)
+    assert_notify_error(response)
+    error = response.get_json()["errors"][0]
+    if sys.version_info < (3, 13):
+        assert error == {"error": "BadRequestError", "message": "Invalid JSON supplied in POST data"}
+    else:
+        assert error["error"] == "ValidationError"
+        assert error["message"].endswith("is not of type object")
 
 
 def test_deeply_nested_personalisation(api: Api, template: str) -> None:
