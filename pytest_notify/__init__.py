@@ -6,6 +6,8 @@ fake runs standalone with ``pytest-notify serve``.
 
 from __future__ import annotations
 
+from pytest_notify.exceptions import KeyMisuseWarning
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["KeyMisuseWarning", "__version__"]

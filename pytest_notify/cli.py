@@ -61,7 +61,7 @@ def serve(args: argparse.Namespace) -> int:
     """Start the server and block until Ctrl-C or SIGTERM."""
     store = Store()
     details = seed_default_service(store)
-    server = NotifyServer(args.host, args.port, store)
+    server = NotifyServer(args.host, args.port, store, access_log=True)
     try:
         server.start()
     except (OSError, SystemExit) as error:

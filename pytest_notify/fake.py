@@ -10,11 +10,13 @@ from typing import Any, overload
 from pytest_notify.domain.clock import Clock, SwitchableClock
 from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.limits import ServiceLimits
 from pytest_notify.domain.notifications import Notification, public_status
 from pytest_notify.domain.service import Service, TeamMember
 from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.store import Store
 from pytest_notify.domain.templates import Template
+from pytest_notify.reports import DashboardReport, UsageReport, dashboard_report, usage_report
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class SentNotification:
         )
 
     def __str__(self) -> str:
-        return f"{self.type} to {self.to!r} ({self.status}, {self.key_type} key): {self.body[:60]!r}"
+        key = {"normal": "live"}.get(self.key_type, self.key_type)
+        return f"{self.type} to {self.to!r} ({self.status}, {key} key {self.key_name!r}): {self.body[:60]!r}"
 
 
 @dataclass(frozen=True)
@@ -198,13 +201,68 @@ class NotifyFake:
         """Whether the service is in trial mode."""
         return self.service.restricted
 
+    @property
+    def limits(self) -> ServiceLimits:
+        """The service's rate limit and daily limits, and what live and team keys sent today (UTC).
+
+        ``rate_limit``, ``bucket_size``, ``sms``, ``email``, ``letter``, ``international_sms`` and
+        ``sent_today`` (a dict by channel). A snapshot: read it again after sending.
+        """
+        return self.store.limits_of(self.service.id)
+
+    def set_limits(
+        self,
+        *,
+        rate_limit: int | None = None,
+        sms_limit: int | None = None,
+        email_limit: int | None = None,
+        letter_limit: int | None = None,
+        international_sms_limit: int | None = None,
+    ) -> ServiceLimits:
+        """Change some of the service's limits (the others stay), as a Notify admin can.
+
+        ``rate_limit`` is requests per 60 seconds for each key type; the others are per UTC day.
+        What was sent today still counts, and going live or back to trial resets email, sms and
+        letter as Notify's admin does.
+        """
+        return self.store.set_limits(
+            self.service.id,
+            rate_limit=rate_limit,
+            sms_limit=sms_limit,
+            email_limit=email_limit,
+            letter_limit=letter_limit,
+            international_sms_limit=international_sms_limit,
+        )
+
     def create_key(self, key_type: str | KeyType, name: str | None = None) -> str:
-        """Create another API key and return the full key string."""
+        """Create another API key (``"test"``, ``"team"`` or ``"live"``) and return the full key string.
+
+        The name is made safe as Notify's admin makes it (``"My Key!"`` becomes ``my_key``); a service
+        may have any number of active keys of each type. A live key on a trial service is refused.
+        """
         return self.store.create_api_key(self.service.id, key_type, name).key
+
+    def revoke_key(self, key: str) -> None:
+        """Revoke a key, given as its full key string or its name (which must then be unique).
+
+        From now on it is refused with ``Invalid token: API key revoked``; 7 days later (on this
+        service's clock) with ``Invalid token: API key not found``. Other keys keep working.
+        """
+        self.store.revoke_api_key(self.service.id, self._find_key(key).id)
+
+    def _find_key(self, key: str) -> ApiKey:
+        by_string = [k for k in self.service.api_keys if k.key == key]
+        by_name = [k for k in self.service.api_keys if k.name == key and k.expiry_date is None]
+        found = by_string or by_name
+        if len(found) != 1:
+            names = ", ".join(f"{k.name} ({k.key_type.label})" for k in self.service.api_keys)
+            problem = "no" if not found else "more than one"
+            raise ValueError(f"{problem} key of this service matches {key!r}; its keys: {names}")
+        return found[0]
 
     @property
     def api_keys(self) -> list[ApiKey]:
-        """Every key of the service, revoked ones included."""
+        """Every key of the service, revoked ones included (``name``, ``key_type``, ``key``, ``revoked``)."""
         return list(self.service.api_keys)
 
     def add_template(
@@ -242,6 +300,18 @@ class NotifyFake:
         """This service's stored notifications, oldest first, as they are now."""
         clock = self.clock
         return NotificationList([SentNotification.of(n, clock) for n in self.store.notifications(self.service.id)])
+
+    @property
+    def dashboard(self) -> DashboardReport:
+        """What the service's dashboard shows now: ``dashboard.sms.sent``, ``.delivered``, ``.failed``...
+        for today, and ``dashboard.last_7_days``. Test-key notifications never count."""
+        return dashboard_report(self.store, self.service)
+
+    @property
+    def usage(self) -> UsageReport:
+        """The service's Usage page for the current financial year (``usage.for_year(2025)`` for another):
+        ``usage.sms.free_allowance``, ``.chargeable_units``, ``.cost``, ``usage.emails_sent``, ``usage.letters``."""
+        return usage_report(self.store, self.service)
 
     def add_team_member(self, email: str | None = None, mobile: str | None = None, name: str = "Test User") -> None:
         """Add a user to the team: their address and number may then be sent to."""

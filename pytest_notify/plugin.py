@@ -6,23 +6,41 @@ Registered as the ``govuk_notify`` pytest11 entry point, so ``-p no:govuk_notify
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pytest_notify.domain.errors import ConfigurationError
+from pytest_notify.exceptions import KEY_MISUSE_MODES, KeyMisuseWarning
 from pytest_notify.fake import NotifyFake, service_settings
+from pytest_notify.reports import explain_comparison
 from pytest_notify.server import NotifyServer
 
 NOTIFY_SERVICE_MARKER = (
     "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
     "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None, "
-    "inbound_number=None): shape the fake GOV.UK Notify service the `notify` fixture gives this test."
+    "inbound_number=None, key_misuse=None, rate_limit=3000, sms_limit=None, email_limit=None, letter_limit=None, "
+    "international_sms_limit=None): shape the fake GOV.UK Notify service the `notify` fixture gives this test."
 )
-_MARKER_PARAMETERS = frozenset(
-    p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY
-) | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link", "inbound_number"}
+# Limits (reference §7), passed on to Store.create_service as they are.
+_LIMIT_PARAMETERS = frozenset({"rate_limit", "sms_limit", "email_limit", "letter_limit", "international_sms_limit"})
+_MARKER_PARAMETERS = (
+    frozenset(p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY)
+    | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link", "inbound_number", "key_misuse"}
+    | _LIMIT_PARAMETERS
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The plugin's ini options."""
+    parser.addini(
+        "notify_key_misuse",
+        "what to do when a test misuses an API key (a live key sending to simulator numbers or invalid "
+        "recipients): warn (default), error or ignore",
+        default="warn",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,6 +53,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     from pytest_notify import __version__
 
     return f"govuk-notify fake: pytest-govuk-notify {__version__}"
+
+
+def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, right: object) -> list[str] | None:
+    """Explain a failed comparison with a ``notify.dashboard`` or ``notify.usage`` figure: show the
+    whole report, and how many test-key notifications it left out."""
+    return explain_comparison(op, left, right)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +76,11 @@ def notify_server() -> Iterator[NotifyServer]:
 def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Iterator[NotifyFake]:
     """A fresh fake Notify service with a test, a team and (unless in trial mode) a live key."""
     settings = _marker_settings(request.node)
+    misuse_mode = settings.pop("key_misuse", None) or str(request.config.getini("notify_key_misuse"))
+    if misuse_mode not in KEY_MISUSE_MODES:
+        pytest.fail(
+            f"notify key misuse mode must be one of {', '.join(KEY_MISUSE_MODES)}, got {misuse_mode!r}", pytrace=False
+        )
     try:
         service = notify_server.store.create_service(**service_settings(**settings))
     except (ConfigurationError, TypeError, ValueError) as error:
@@ -64,7 +93,9 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
     try:
         yield NotifyFake(notify_server.store, service, notify_server.url)
     finally:
+        misuse = notify_server.store.take_key_misuse(service.id)
         notify_server.store.remove_service(service.id)
+        _report_key_misuse(misuse, misuse_mode)
         errors = notify_server.take_errors()
         if errors:
             where, failure = errors[0]
@@ -72,6 +103,16 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
                 f"the fake Notify server failed while answering {where} (it answered 500); "
                 f"this is a bug in pytest-govuk-notify or an unemulated endpoint: {failure!r}"
             ) from failure
+
+
+def _report_key_misuse(messages: list[str], mode: str) -> None:
+    """Warn (or fail) once per misuse, at the end of the test that made it."""
+    if mode == "ignore" or not messages:
+        return
+    if mode == "error":
+        pytest.fail("API key misuse:\n" + "\n".join(f"  - {m}" for m in messages), pytrace=False)
+    for message in messages:
+        warnings.warn(KeyMisuseWarning(message), stacklevel=2)
 
 
 def _marker_settings(node: pytest.Item) -> dict[str, Any]:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_httpserver.httpserver import HTTPServerBase
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.clock import Clock
 from pytest_notify.domain.store import Store
 from pytest_notify.http.app import NotifyApp, create_app
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler without the access log line (one per request, into every test's log)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log nothing."""
 
 
 class NotifyServer(HTTPServerBase):
@@ -22,10 +30,19 @@ class NotifyServer(HTTPServerBase):
         store: Store | None = None,
         *,
         jwt_clock: Clock | None = None,
+        access_log: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(host, port, threaded=True, **kwargs)
         self.app: NotifyApp = create_app(store, jwt_clock=jwt_clock)
+        self.access_log = access_log
+
+    def start(self) -> None:
+        """Start serving on a thread (see :meth:`HTTPServerBase.start`)."""
+        super().start()
+        if not self.access_log and self.server is not None:
+            # Requests are handled by new instances of this class, so swapping it is enough.
+            self.server.RequestHandlerClass = _QuietRequestHandler
 
     @property
     def store(self) -> Store:

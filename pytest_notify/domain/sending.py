@@ -24,6 +24,7 @@ from pytest_notify.domain.documents import (
 from pytest_notify.domain.email_address import normalise_email_address, strip_obscure_whitespace
 from pytest_notify.domain.errors import BadRequestError, InvalidPhoneError
 from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.limits import LimitState, check_daily_limit
 from pytest_notify.domain.notifications import Notification
 from pytest_notify.domain.phone import (
     PhoneNumber,
@@ -82,8 +83,12 @@ def prepare_send(
     now: dt.datetime,
     new_id: uuid.UUID,
     timings: Timings,
+    limits: LimitState | None = None,
 ) -> SendOutcome:
-    """Run Notify's checks 5 to 12 for an SMS or email and build the notification."""
+    """Run Notify's checks 5 to 12 for an SMS or email and build the notification.
+
+    ``limits`` holds the service's daily counters, for the international SMS limit of step 10.
+    """
     kind = request.notification_type
     if not service.has_permission(kind):
         raise BadRequestError(f"Service is not allowed to send {CHANNEL_NAMES[kind]}")
@@ -106,6 +111,10 @@ def prepare_send(
     _check_allowed_recipient(service, api_key, normalised)
     if phone is not None:
         _check_phone_permissions(service, phone)
+        if not phone.uk:
+            # Step 10: only numbers whose country code is not 44 count as international here, so
+            # crown dependencies don't (reference §7.2).
+            check_daily_limit(limits or LimitState(), service, api_key.key_type, "international_sms", now)
     smoke_test = is_smoke_test_recipient(kind, normalised)
     documents: list[Document] = []
     if kind == "email" and file_keys(values):

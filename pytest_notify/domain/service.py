@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from pytest_notify.domain.keys import ApiKey
+from pytest_notify.domain.limits import DEFAULT_RATE_LIMIT, LIVE_LIMITS
 from pytest_notify.domain.safe_string import make_email_local_part_safe
 from pytest_notify.domain.templates import Template
 
@@ -93,6 +94,14 @@ class Service:
     reply_to_addresses: list[EmailReplyTo] = field(default_factory=list)
     templates: dict[uuid.UUID, Template] = field(default_factory=dict)
     api_keys: list[ApiKey] = field(default_factory=list)
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    """Requests per 60 seconds for each key type (reference §7.1)."""
+    # Daily limits (reference §7.2). These defaults are a live service's; Store.create_service
+    # gives a trial service the admin's trial values (see limits.default_limits).
+    sms_message_limit: int = LIVE_LIMITS.sms
+    email_message_limit: int = LIVE_LIMITS.email
+    letter_message_limit: int = LIVE_LIMITS.letter
+    international_sms_message_limit: int = LIVE_LIMITS.international_sms
 
     @property
     def trial_mode(self) -> bool:

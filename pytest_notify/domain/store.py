@@ -14,12 +14,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from pytest_notify.domain import limits
 from pytest_notify.domain.clock import Clock, IdFactory, SwitchableClock, SystemClock
 from pytest_notify.domain.documents import Document
 from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letters import PRECOMPILED_TEMPLATE_NAME, LetterRequest, prepare_letter, prepare_precompiled
+from pytest_notify.domain.limits import LimitState, ServiceLimits
+from pytest_notify.domain.misuse import simulator_recipient_misuse
 from pytest_notify.domain.notifications import Notification, NotificationFilter, listing_order
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
@@ -58,6 +61,8 @@ class Store:
         self._timings: dict[uuid.UUID, Timings] = {}
         self._documents: dict[uuid.UUID, Document] = {}
         self._inbound: dict[uuid.UUID, list[InboundSms]] = {}
+        self._limits: dict[uuid.UUID, LimitState] = {}
+        self._key_misuse: dict[uuid.UUID, list[str]] = {}
         self._seq = 0
 
     # -- services ---------------------------------------------------------------------------
@@ -73,13 +78,33 @@ class Store:
         team_members: Iterable[TeamMember] = (),
         guest_list: Iterable[str] = (),
         clock: Clock | None = None,
+        rate_limit: int | None = None,
+        sms_limit: int | None = None,
+        email_limit: int | None = None,
+        letter_limit: int | None = None,
+        international_sms_limit: int | None = None,
         **settings: Any,
     ) -> Service:
-        """Create a service (live unless ``trial_mode``) with no keys or templates yet."""
+        """Create a service (live unless ``trial_mode``) with no keys or templates yet.
+
+        Limits not given get Notify's defaults for the mode and organisation type (reference §7).
+        """
         if organisation_type is not None and organisation_type not in ORGANISATION_TYPES:
             raise ConfigurationError(
                 f"organisation_type: unknown {organisation_type!r}; choose one of {', '.join(ORGANISATION_TYPES)}"
             )
+        settings = {
+            **limits.limit_fields(
+                trial_mode=trial_mode,
+                organisation_type=organisation_type,
+                rate_limit=rate_limit,
+                sms_limit=sms_limit,
+                email_limit=email_limit,
+                letter_limit=letter_limit,
+                international_sms_limit=international_sms_limit,
+            ),
+            **settings,
+        }
         with self._lock:
             sid = uuid.UUID(str(service_id)) if service_id is not None else self.ids()
             if sid in self._services:
@@ -105,6 +130,7 @@ class Store:
                 service.permissions = set(permissions)
             self._services[sid] = service
             self._clocks[sid] = service_clock
+            self._limits[sid] = LimitState()
             self._notifications[sid] = []
             return service
 
@@ -134,19 +160,79 @@ class Store:
             self._services.pop(service_id, None)
             self._timings.pop(service_id, None)
             self._clocks.pop(service_id, None)
+            self._limits.pop(service_id, None)
             for notification in self._notifications.pop(service_id, []):
                 self._by_id.pop(notification.id, None)
             self._inbound.pop(service_id, None)
+            self._key_misuse.pop(service_id, None)
             for document_id in [d.id for d in self._documents.values() if d.service_id == service_id]:
                 del self._documents[document_id]
 
     def set_trial_mode(self, service_id: uuid.UUID, trial_mode: bool) -> Service:
         """Move a service to trial mode or make it live. Its keys stay as they are: a live key
-        made while live keeps working after a move back to trial, within trial rules."""
+        made while live keeps working after a move back to trial, within trial rules.
+
+        A change of mode also sets the daily limits as the admin's go-live / back-to-trial does
+        (reference §7.2); "moving" to the mode the service is already in changes nothing."""
         with self._lock:
             service = self.get_service(service_id)
+            if service.restricted != trial_mode:
+                limits.change_of_mode(service, trial_mode=trial_mode)
             service.restricted = trial_mode
             return service
+
+    # -- limits ------------------------------------------------------------------------------
+
+    def _limit_state(self, service_id: uuid.UUID) -> LimitState:
+        # A service removed mid-request (test teardown) gets a throwaway state rather than a KeyError.
+        return self._limits.get(service_id) or LimitState()
+
+    def check_rate_limits(self, service: Service, api_key: ApiKey, notification_type: str) -> None:
+        """Notify's ``check_rate_limiting`` (step 2 of a POST send, before the body is read): take a
+        token from the key type's bucket (``RateLimitError``), then check the channel's daily limit
+        (``TooManyRequestsError``)."""
+        with self._lock:
+            limits.check_rate_limiting(
+                self._limit_state(service.id),
+                service,
+                api_key.key_type,
+                notification_type,
+                self.clock_for(service.id).now(),
+            )
+
+    def set_limits(
+        self,
+        service_id: uuid.UUID,
+        *,
+        rate_limit: int | None = None,
+        sms_limit: int | None = None,
+        email_limit: int | None = None,
+        letter_limit: int | None = None,
+        international_sms_limit: int | None = None,
+    ) -> ServiceLimits:
+        """Change some of a service's limits (the others stay); today's counts are kept."""
+        with self._lock:
+            service = self.get_service(service_id)
+            limits.set_limits(
+                service,
+                rate_limit=rate_limit,
+                sms_limit=sms_limit,
+                email_limit=email_limit,
+                letter_limit=letter_limit,
+                international_sms_limit=international_sms_limit,
+            )
+            return self.limits_of(service_id)
+
+    def limits_of(self, service_id: uuid.UUID) -> ServiceLimits:
+        """A service's limits and today's (UTC, on its clock) counts."""
+        with self._lock:
+            return limits.describe(
+                self.get_service(service_id), self._limit_state(service_id), self.clock_for(service_id).now()
+            )
+
+    def _count_send(self, notification: Notification) -> None:
+        # After storing, as Notify increments its counters after persisting (test keys never count).
+        limits.record_send(self._limit_state(notification.service_id), notification)
 
     def set_timings(self, service_id: uuid.UUID, timings: Timings) -> None:
         """How long this service's sends take to be handed over and to reach their outcome."""
@@ -274,13 +360,28 @@ class Store:
                 now=self.clock_for(service.id).now(),
                 new_id=self.ids(),
                 timings=self._timings.get(service.id, Timings()),
+                limits=self._limit_state(service.id),
             )
             notification = outcome.notification
             if notification.persisted and service.id in self._notifications:
                 self._store_notification(notification)
+                self._count_send(notification)
                 for document in outcome.documents:
                     self._documents[document.id] = document
+            misuse = simulator_recipient_misuse(api_key, notification.type, notification.to)
+            if misuse:
+                self.record_key_misuse(service.id, misuse)
             return outcome
+
+    def record_key_misuse(self, service_id: uuid.UUID, message: str) -> None:
+        """Remember a misuse of a key (see :mod:`.misuse`) for the test to be told about."""
+        with self._lock:
+            self._key_misuse.setdefault(service_id, []).append(message)
+
+    def take_key_misuse(self, service_id: uuid.UUID) -> list[str]:
+        """The misuse recorded for a service so far, emptying the list."""
+        with self._lock:
+            return self._key_misuse.pop(service_id, [])
 
     def send_letter(self, service: Service, api_key: ApiKey, request: LetterRequest) -> SendOutcome:
         """A templated letter: the send checks, its PDF, and storing it."""
@@ -295,6 +396,7 @@ class Store:
             )
             if service.id in self._notifications:
                 self._store_notification(outcome.notification)
+                self._count_send(outcome.notification)
             return outcome
 
     def send_precompiled_letter(
@@ -315,6 +417,7 @@ class Store:
             )
             if service.id in self._notifications:
                 self._store_notification(notification)
+                self._count_send(notification)
             return notification
 
     def _precompiled_template(self, service: Service) -> Template:

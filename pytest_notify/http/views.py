@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.errors import BadRequestError, NotifyError, PDFNotReadyError, ValidationError
 from pytest_notify.domain.letters import LetterRequest
+from pytest_notify.domain.misuse import invalid_recipient_misuse
 from pytest_notify.domain.sending import SendRequest
 from pytest_notify.domain.store import Store
 from pytest_notify.http import schemas, template_views
@@ -44,16 +45,22 @@ def post_notification(store: Store, caller: Caller, request: Request, notificati
     """``POST /v2/notifications/{sms,email}``."""
     if notification_type not in ("sms", "email", "letter"):
         raise _RoutingNotFound
+    # Step 2, right after authentication and before the body is read: an invalid body can get a 429.
+    store.check_rate_limits(caller.service, caller.api_key, notification_type)
     body = parse_json_body(request)
     if notification_type == "letter":
         return _post_letter(store, caller, request, body)
     now = store.clock_for(caller.service.id).now()
-    if notification_type == "sms":
-        data = schemas.validate_sms_request(body, now)
-        to = data["phone_number"]
-    else:
-        data = schemas.validate_email_request(body, now)
-        to = data["email_address"]
+    try:
+        if notification_type == "sms":
+            data = schemas.validate_sms_request(body, now)
+            to = data["phone_number"]
+        else:
+            data = schemas.validate_email_request(body, now)
+            to = data["email_address"]
+    except ValidationError as error:
+        _note_invalid_recipient(store, caller, notification_type, body, error)
+        raise
     send = SendRequest(
         notification_type=notification_type,
         to=to,
@@ -71,6 +78,17 @@ def post_notification(store: Store, caller: Caller, request: Request, notificati
     return json_response(post_response(outcome, caller.service, request.url_root), 201)
 
 
+def _note_invalid_recipient(
+    store: Store, caller: Caller, notification_type: str, body: Any, error: ValidationError
+) -> None:
+    field = "phone_number" if notification_type == "sms" else "email_address"
+    problems = [m for m in error.messages if m.startswith(f"{field} ") and "required" not in m]
+    if problems and isinstance(body, dict):
+        misuse = invalid_recipient_misuse(caller.api_key, notification_type, body.get(field), problems[0])
+        if misuse:
+            store.record_key_misuse(caller.service.id, misuse)
+
+
 def _post_letter(store: Store, caller: Caller, request: Request, body: Any) -> Response:
     """``POST /v2/notifications/letter``: precompiled when the body has ``content`` (§3.3, §3.4)."""
     if schemas.is_precompiled_letter_request(body):
@@ -83,6 +101,9 @@ def _post_letter(store: Store, caller: Caller, request: Request, body: Any) -> R
             postage=data.get("postage"),
         )
         return json_response(precompiled_response(notification), 201)
+    # Notify's letter view hands a templated letter to post_notification, which checks the limits
+    # again: a templated letter takes two tokens from the bucket (reference §3.5).
+    store.check_rate_limits(caller.service, caller.api_key, "letter")
     data = schemas.validate_letter_request(body)
     letter = LetterRequest(
         template_id=uuid.UUID(data["template_id"]),

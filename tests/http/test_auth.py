@@ -158,6 +158,7 @@ def test_extra_claims_are_ignored(api: Api) -> None:
     assert api.client.get("/v2/notifications", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
+@pytest.mark.filterwarnings("ignore:The HMAC key is")
 @pytest.mark.parametrize("alg", ["HS512", "HS384"])
 def test_other_algorithms(api: Api, alg: str) -> None:
     token = jwt.encode({"iss": str(api.service.id), "iat": int(time.time())}, api.live_key.secret, algorithm=alg)
