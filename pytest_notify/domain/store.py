@@ -6,7 +6,6 @@ service id in the JWT, not from resetting shared state. All methods are thread-s
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import secrets
 import threading
@@ -21,9 +20,9 @@ from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultF
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letters import PRECOMPILED_TEMPLATE_NAME, LetterRequest, prepare_letter, prepare_precompiled
-from pytest_notify.domain.limits import LimitState, ServiceLimits
+from pytest_notify.domain.limits import ServiceLimits
 from pytest_notify.domain.misuse import simulator_recipient_misuse
-from pytest_notify.domain.notifications import Notification, NotificationFilter, listing_order
+from pytest_notify.domain.notifications import Notification, NotificationFilter
 from pytest_notify.domain.safe_string import make_key_name_safe
 from pytest_notify.domain.sending import SendOutcome, SendRequest, prepare_send
 from pytest_notify.domain.service import (
@@ -36,9 +35,9 @@ from pytest_notify.domain.service import (
 )
 from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.templates import Template, new_template
+from pytest_notify.domain.tenant import API_PAGE_SIZE, DATA_RETENTION, Tenant
 
-DATA_RETENTION = dt.timedelta(days=7)
-API_PAGE_SIZE = 250
+__all__ = ["API_PAGE_SIZE", "DATA_RETENTION", "Store"]
 
 
 class Store:
@@ -52,18 +51,21 @@ class Store:
     def __init__(self, clock: Clock | None = None, ids: IdFactory = uuid.uuid4) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._shared_clock = clock
-        self._clocks: dict[uuid.UUID, Clock] = {}
         self.ids = ids
         self._lock = threading.RLock()
-        self._services: dict[uuid.UUID, Service] = {}
-        self._notifications: dict[uuid.UUID, list[Notification]] = {}
-        self._by_id: dict[uuid.UUID, Notification] = {}
-        self._timings: dict[uuid.UUID, Timings] = {}
-        self._documents: dict[uuid.UUID, Document] = {}
-        self._inbound: dict[uuid.UUID, list[InboundSms]] = {}
-        self._limits: dict[uuid.UUID, LimitState] = {}
-        self._key_misuse: dict[uuid.UUID, list[str]] = {}
+        self._tenants: dict[uuid.UUID, Tenant] = {}
         self._seq = 0
+
+    def _tenant(self, service_id: uuid.UUID) -> Tenant:
+        """The tenant of a service; a service removed mid-request (test teardown) is "not found"."""
+        tenant = self._tenants.get(service_id)
+        if tenant is None:
+            raise AuthError("Invalid token: service not found")
+        return tenant
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
 
     # -- services ---------------------------------------------------------------------------
 
@@ -107,7 +109,7 @@ class Store:
         }
         with self._lock:
             sid = uuid.UUID(str(service_id)) if service_id is not None else self.ids()
-            if sid in self._services:
+            if sid in self._tenants:
                 raise ConfigurationError(f"a service with id {sid} already exists")
             service_clock = clock or self._shared_clock or SwitchableClock()
             service = Service(
@@ -128,45 +130,35 @@ class Store:
                         f"Notify's are {', '.join(KNOWN_PERMISSIONS)}"
                     )
                 service.permissions = set(permissions)
-            self._services[sid] = service
-            self._clocks[sid] = service_clock
-            self._limits[sid] = LimitState()
-            self._notifications[sid] = []
+            self._tenants[sid] = Tenant(service, service_clock)
             return service
 
     def clock_for(self, service_id: uuid.UUID) -> Clock:
-        """The clock of one service."""
+        """The clock of one service (the store's own for an unknown id)."""
         with self._lock:
-            return self._clocks.get(service_id) or self.clock
+            tenant = self._tenants.get(service_id)
+            return tenant.clock if tenant is not None else self.clock
 
     def get_service(self, service_id: uuid.UUID) -> Service:
         """The service with this id; :class:`KeyError` if there is none."""
         with self._lock:
-            return self._services[service_id]
+            return self._tenants[service_id].service
 
     def find_service(self, service_id: uuid.UUID) -> Service | None:
         """The service with this id, or None."""
         with self._lock:
-            return self._services.get(service_id)
+            tenant = self._tenants.get(service_id)
+            return tenant.service if tenant is not None else None
 
     def services(self) -> list[Service]:
         """Every service, oldest first."""
         with self._lock:
-            return list(self._services.values())
+            return [t.service for t in self._tenants.values()]
 
     def remove_service(self, service_id: uuid.UUID) -> None:
         """Forget a service and everything it sent (the only "reset")."""
         with self._lock:
-            self._services.pop(service_id, None)
-            self._timings.pop(service_id, None)
-            self._clocks.pop(service_id, None)
-            self._limits.pop(service_id, None)
-            for notification in self._notifications.pop(service_id, []):
-                self._by_id.pop(notification.id, None)
-            self._inbound.pop(service_id, None)
-            self._key_misuse.pop(service_id, None)
-            for document_id in [d.id for d in self._documents.values() if d.service_id == service_id]:
-                del self._documents[document_id]
+            self._tenants.pop(service_id, None)
 
     def set_trial_mode(self, service_id: uuid.UUID, trial_mode: bool) -> Service:
         """Move a service to trial mode or make it live. Its keys stay as they are: a live key
@@ -183,22 +175,13 @@ class Store:
 
     # -- limits ------------------------------------------------------------------------------
 
-    def _limit_state(self, service_id: uuid.UUID) -> LimitState:
-        # A service removed mid-request (test teardown) gets a throwaway state rather than a KeyError.
-        return self._limits.get(service_id) or LimitState()
-
     def check_rate_limits(self, service: Service, api_key: ApiKey, notification_type: str) -> None:
         """Notify's ``check_rate_limiting`` (step 2 of a POST send, before the body is read): take a
         token from the key type's bucket (``RateLimitError``), then check the channel's daily limit
         (``TooManyRequestsError``)."""
         with self._lock:
-            limits.check_rate_limiting(
-                self._limit_state(service.id),
-                service,
-                api_key.key_type,
-                notification_type,
-                self.clock_for(service.id).now(),
-            )
+            tenant = self._tenant(service.id)
+            limits.check_rate_limiting(tenant.limits, service, api_key.key_type, notification_type, tenant.now())
 
     def set_limits(
         self,
@@ -226,18 +209,13 @@ class Store:
     def limits_of(self, service_id: uuid.UUID) -> ServiceLimits:
         """A service's limits and today's (UTC, on its clock) counts."""
         with self._lock:
-            return limits.describe(
-                self.get_service(service_id), self._limit_state(service_id), self.clock_for(service_id).now()
-            )
-
-    def _count_send(self, notification: Notification) -> None:
-        # After storing, as Notify increments its counters after persisting (test keys never count).
-        limits.record_send(self._limit_state(notification.service_id), notification)
+            tenant = self._tenants[service_id]
+            return limits.describe(tenant.service, tenant.limits, tenant.now())
 
     def set_timings(self, service_id: uuid.UUID, timings: Timings) -> None:
         """How long this service's sends take to be handed over and to reach their outcome."""
         with self._lock:
-            self._timings[service_id] = timings
+            self._tenants[service_id].timings = timings
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -277,10 +255,9 @@ class Store:
     def keys_for_authentication(self, service_id: uuid.UUID) -> tuple[Service, list[ApiKey]]:
         """Steps 6 to 8 of Notify's authentication: the service and the keys it still loads."""
         with self._lock:
-            service = self._services.get(service_id)
-            if service is None:
-                raise AuthError("Invalid token: service not found")
-            now = self.clock_for(service_id).now()
+            tenant = self._tenant(service_id)
+            service = tenant.service
+            now = tenant.now()
             keys = [k for k in service.api_keys if k.loaded_at(now)]
             if not keys:
                 raise AuthError("Invalid token: service has no API keys")
@@ -353,50 +330,34 @@ class Store:
     def send(self, service: Service, api_key: ApiKey, request: SendRequest) -> SendOutcome:
         """Run the send checks and store the notification unless it went to a smoke-test recipient."""
         with self._lock:
+            tenant = self._tenant(service.id)
             outcome = prepare_send(
                 service,
                 api_key,
                 request,
-                now=self.clock_for(service.id).now(),
+                now=tenant.now(),
                 new_id=self.ids(),
-                timings=self._timings.get(service.id, Timings()),
-                limits=self._limit_state(service.id),
+                timings=tenant.timings,
+                limits=tenant.limits,
             )
             notification = outcome.notification
-            if notification.persisted and service.id in self._notifications:
-                self._store_notification(notification)
-                self._count_send(notification)
+            if notification.persisted:
+                self._keep(tenant, notification)
                 for document in outcome.documents:
-                    self._documents[document.id] = document
+                    tenant.documents[document.id] = document
             misuse = simulator_recipient_misuse(api_key, notification.type, notification.to)
             if misuse:
-                self.record_key_misuse(service.id, misuse)
+                tenant.key_misuse.append(misuse)
             return outcome
-
-    def record_key_misuse(self, service_id: uuid.UUID, message: str) -> None:
-        """Remember a misuse of a key (see :mod:`.misuse`) for the test to be told about."""
-        with self._lock:
-            self._key_misuse.setdefault(service_id, []).append(message)
-
-    def take_key_misuse(self, service_id: uuid.UUID) -> list[str]:
-        """The misuse recorded for a service so far, emptying the list."""
-        with self._lock:
-            return self._key_misuse.pop(service_id, [])
 
     def send_letter(self, service: Service, api_key: ApiKey, request: LetterRequest) -> SendOutcome:
         """A templated letter: the send checks, its PDF, and storing it."""
         with self._lock:
+            tenant = self._tenant(service.id)
             outcome = prepare_letter(
-                service,
-                api_key,
-                request,
-                now=self.clock_for(service.id).now(),
-                new_id=self.ids(),
-                timings=self._timings.get(service.id, Timings()),
+                service, api_key, request, now=tenant.now(), new_id=self.ids(), timings=tenant.timings
             )
-            if service.id in self._notifications:
-                self._store_notification(outcome.notification)
-                self._count_send(outcome.notification)
+            self._keep(tenant, outcome.notification)
             return outcome
 
     def send_precompiled_letter(
@@ -404,6 +365,7 @@ class Store:
     ) -> Notification:
         """A precompiled PDF letter, stored as ``pending-virus-check``."""
         with self._lock:
+            tenant = self._tenant(service.id)
             notification = prepare_precompiled(
                 service,
                 api_key,
@@ -411,14 +373,18 @@ class Store:
                 reference=reference,
                 content=content,
                 postage=postage,
-                now=self.clock_for(service.id).now(),
+                now=tenant.now(),
                 new_id=self.ids(),
-                timings=self._timings.get(service.id, Timings()),
+                timings=tenant.timings,
             )
-            if service.id in self._notifications:
-                self._store_notification(notification)
-                self._count_send(notification)
+            self._keep(tenant, notification)
             return notification
+
+    def _keep(self, tenant: Tenant, notification: Notification) -> None:
+        notification.seq = self._next_seq()
+        tenant.add(notification)
+        # After storing, as Notify increments its counters after persisting (test keys never count).
+        limits.record_send(tenant.limits, notification)
 
     def _precompiled_template(self, service: Service) -> Template:
         """Notify's hidden "Pre-compiled PDF" letter template, made on first use."""
@@ -431,17 +397,27 @@ class Store:
         template.hidden = True
         return template
 
-    def _store_notification(self, notification: Notification) -> None:
-        self._seq += 1
-        notification.seq = self._seq
-        # Kept in (created_at, seq) order: appended in the usual case, inserted if the clock went back.
-        bisect.insort(self._notifications[notification.service_id], notification, key=listing_order)
-        self._by_id[notification.id] = notification
+    def record_key_misuse(self, service_id: uuid.UUID, message: str) -> None:
+        """Remember a misuse of a key (see :mod:`.misuse`) for the test to be told about."""
+        with self._lock:
+            tenant = self._tenants.get(service_id)
+            if tenant is not None:
+                tenant.key_misuse.append(message)
 
-    def get_document(self, document_id: uuid.UUID, key: bytes) -> Document | None:
+    def take_key_misuse(self, service_id: uuid.UUID) -> list[str]:
+        """The misuse recorded for a service so far, emptying the list."""
+        with self._lock:
+            tenant = self._tenants.get(service_id)
+            if tenant is None:
+                return []
+            taken, tenant.key_misuse = tenant.key_misuse, []
+            return taken
+
+    def get_document(self, service_id: uuid.UUID, document_id: uuid.UUID, key: bytes) -> Document | None:
         """A file sent by email, if ``key`` is its key."""
         with self._lock:
-            document = self._documents.get(document_id)
+            tenant = self._tenants.get(service_id)
+            document = tenant.documents.get(document_id) if tenant is not None else None
         if document is None or not secrets.compare_digest(document.key, key):
             return None
         return document
@@ -459,50 +435,43 @@ class Store:
     ) -> InboundSms:
         """The service receives a text message from ``user_number``."""
         with self._lock:
-            service = self.get_service(service_id)
-            self._seq += 1
+            tenant = self._tenants[service_id]
             message = InboundSms(
                 id=self.ids(),
-                service_id=service.id,
-                notify_number=notify_number or service.inbound_number or DEFAULT_INBOUND_NUMBER,
+                service_id=service_id,
+                notify_number=notify_number or tenant.service.inbound_number or DEFAULT_INBOUND_NUMBER,
                 user_number=format_user_number(user_number),
                 content=content,
-                created_at=received_at or self.clock_for(service.id).now(),
-                seq=self._seq,
+                created_at=received_at or tenant.now(),
+                seq=self._next_seq(),
             )
-            self._inbound.setdefault(service.id, []).append(message)
+            tenant.inbound.append(message)
             return message
 
     def received_texts(
         self, service_id: uuid.UUID, *, older_than: uuid.UUID | None = None, limit: int = API_PAGE_SIZE
     ) -> list[InboundSms]:
         """One page of ``GET /v2/received-text-messages``: newest first, inside retention."""
-        cutoff = self.clock_for(service_id).now() - DATA_RETENTION
         with self._lock:
-            messages = sorted(
-                (m for m in self._inbound.get(service_id, ()) if m.created_at > cutoff),
-                key=lambda m: (m.created_at, m.seq),
-                reverse=True,
-            )
-        if older_than is not None:
-            pivot = next((m for m in messages if m.id == older_than), None)
-            if pivot is None:
-                return []
-            messages = [m for m in messages if (m.created_at, m.seq) < (pivot.created_at, pivot.seq)]
-        return messages[:limit]
+            tenant = self._tenants.get(service_id)
+            return tenant.received_page(older_than=older_than, limit=limit) if tenant is not None else []
+
+    # -- reading notifications ---------------------------------------------------------------
 
     def notifications(self, service_id: uuid.UUID) -> list[Notification]:
         """Every stored notification of a service, oldest first (whatever the key or retention)."""
         with self._lock:
-            return list(self._notifications.get(service_id, ()))
+            tenant = self._tenants.get(service_id)
+            return list(tenant.notifications) if tenant is not None else []
 
     def get_notification(self, service_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
         """A notification of this service still inside data retention, any key type."""
         with self._lock:
-            found = self._by_id.get(notification_id)
-            if found is None or found.service_id != service_id or not self._retained(found):
-                raise NoResultFound()
-            return found
+            tenant = self._tenants.get(service_id)
+            found = tenant.find(notification_id) if tenant is not None else None
+        if found is None:
+            raise NoResultFound()
+        return found
 
     def list_notifications(
         self,
@@ -516,28 +485,10 @@ class Store:
         limit: int = API_PAGE_SIZE,
     ) -> list[Notification]:
         """One page of ``GET /v2/notifications``: the caller's key type only, newest first."""
-        now = self.clock_for(service_id).now()
-        wanted = NotificationFilter.of(key_type, template_types, statuses, reference, since=now - DATA_RETENTION)
         with self._lock:
-            stored = self._notifications.get(service_id, [])
-            end = len(stored)
-            if older_than is not None:
-                pivot = self._by_id.get(older_than)
-                if pivot is None or pivot.service_id != service_id or not self._retained(pivot):
-                    return []
-                # Notify compares created_at strictly; ties (a frozen clock) fall back to the order
-                # of sending, so paging never loses or repeats a notification.
-                end = bisect.bisect_left(stored, listing_order(pivot), key=listing_order)
-            page: list[Notification] = []
-            for index in range(end - 1, -1, -1):
-                notification = stored[index]
-                if notification.created_at <= wanted.since:
-                    break  # older ones are all past retention
-                if wanted.matches(notification, now):
-                    page.append(notification)
-                    if len(page) >= limit:
-                        break
-            return page
-
-    def _retained(self, notification: Notification) -> bool:
-        return notification.created_at > self.clock_for(notification.service_id).now() - DATA_RETENTION
+            tenant = self._tenants.get(service_id)
+            if tenant is None:
+                return []
+            since = tenant.now() - DATA_RETENTION
+            wanted = NotificationFilter.of(key_type, template_types, statuses, reference, since=since)
+            return tenant.page(wanted, older_than=older_than, limit=limit)

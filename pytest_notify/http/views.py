@@ -181,12 +181,12 @@ def get_document(store: Store, caller: None, request: Request, service: str, doc
     """The file behind a files-by-email link (the fake serves it at once: no confirmation page)."""
     found = None
     try:
+        service_id = uuid.UUID(bytes=_unb64(service))
         document_id = uuid.UUID(bytes=_unb64(document))
-        key = _unb64(request.args.get("key", ""))
-        found = store.get_document(document_id, key)
+        found = store.get_document(service_id, document_id, _unb64(request.args.get("key", "")))
     except ValueError:
         pass
-    if found is None or _unb64_or_none(service) != found.service_id.bytes:
+    if found is None:
         return json_response(routing_error(404), 404)
     headers = {"Content-Disposition": f'attachment; filename="{found.filename}"'} if found.filename else {}
     return Response(found.content, status=200, content_type=found.mimetype, headers=headers)
@@ -204,13 +204,6 @@ def _unb64(text: str) -> bytes:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as error:
         raise ValueError(str(error)) from None
-
-
-def _unb64_or_none(text: str) -> bytes | None:
-    try:
-        return _unb64(text)
-    except ValueError:
-        return None
 
 
 def _notifications_url(url_root: str, data: dict[str, Any]) -> str:

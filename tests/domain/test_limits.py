@@ -426,4 +426,5 @@ def test_set_limits_checks_everything_before_changing_anything(world: World) -> 
 def test_removing_a_service_forgets_its_counters(world: World) -> None:
     world.send()
     world.store.remove_service(world.service.id)
-    assert world.service.id not in world.store._limits
+    with pytest.raises(KeyError):
+        world.store.limits_of(world.service.id)
