@@ -9,7 +9,7 @@ import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-PAGES = ("api-keys.md", "quickstart.md", "../README.md")
+PAGES = ("api-keys.md", "quickstart.md", "dashboard-usage-limits.md", "../README.md")
 
 
 def examples(page: str) -> list[str]:
@@ -25,7 +25,11 @@ def _name(code: str) -> str:
 def test_docs_examples(pytester: pytest.Pytester, code: str) -> None:
     pytester.makepyfile(code)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=code.count("\ndef test_") + code.startswith("def test_"))
+
+
+def test_every_page_has_examples() -> None:
+    assert all(examples(page) for page in PAGES)
 
 
 def test_misuse_example_warns(pytester: pytest.Pytester) -> None:
