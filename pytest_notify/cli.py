@@ -11,12 +11,16 @@ import json
 import signal
 import sys
 import threading
+import uuid
 from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
 from pytest_notify import __version__
+from pytest_notify.domain.callbacks import CallbackApi
+from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.store import Store
+from pytest_notify.domain.timings import PRESETS
 from pytest_notify.server import NotifyServer
 
 
@@ -29,6 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=6011, help="port to bind; 0 picks a free one (default 6011)")
     serve.add_argument("--json", action="store_true", help="print the start-up details as one line of JSON")
+    serve.add_argument(
+        "--timings",
+        # manual needs a test to move sends on, which a standalone server has no way to be told.
+        choices=("clock", "instant"),
+        default="clock",
+        help="how sends move on: clock (default; realistic delays on the real clock) or instant (final at once)",
+    )
+    for kind, what in (("delivery-status", "each SMS and email status receipt"), ("inbound-sms", "each received text")):
+        serve.add_argument(
+            f"--{kind}-callback",
+            nargs=2,
+            metavar=("URL", "BEARER_TOKEN"),
+            help=f"the seeded service's callback: Notify POSTs {what} to URL with this bearer token",
+        )
     return parser
 
 
@@ -61,6 +79,15 @@ def serve(args: argparse.Namespace) -> int:
     """Start the server and block until Ctrl-C or SIGTERM."""
     store = Store()
     details = seed_default_service(store)
+    store.set_timings(uuid.UUID(details["service_id"]), PRESETS[args.timings])
+    try:
+        for kind in ("delivery_status", "inbound_sms"):
+            setting = getattr(args, f"{kind}_callback")
+            if setting:
+                store.dispatcher.set_callback(uuid.UUID(details["service_id"]), kind, CallbackApi(*setting))
+    except ConfigurationError as error:
+        print(f"pytest-notify: {error}", file=sys.stderr)
+        return 2
     server = NotifyServer(args.host, args.port, store, access_log=True)
     try:
         server.start()

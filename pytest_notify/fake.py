@@ -7,16 +7,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from pytest_notify.callback_helpers import CallbackHelpers
+from pytest_notify.domain.callbacks import CallbackApi
 from pytest_notify.domain.clock import Clock, SwitchableClock
 from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.limits import ServiceLimits
 from pytest_notify.domain.notifications import Notification, public_status
 from pytest_notify.domain.service import Service, TeamMember
-from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.store import Store
 from pytest_notify.domain.templates import Template
+from pytest_notify.faults import FaultControls
 from pytest_notify.reports import DashboardReport, UsageReport, dashboard_report, usage_report
+from pytest_notify.timeline import TimelineControls
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class NotificationList(Sequence[SentNotification]):
         return self._items[-1]
 
 
-class NotifyFake:
+class NotifyFake(FaultControls, CallbackHelpers, TimelineControls):
     """One fake Notify service with a test, a team and (when live) a live key.
 
     ``base_url`` is what the official clients take; the keys are full key strings.
@@ -178,10 +181,6 @@ class NotifyFake:
             raise TypeError("this service's clock cannot be frozen")
         clock.freeze()
         return clock
-
-    def set_timings(self, *, sending: float = 0.0, final: float = 0.0) -> None:
-        """Seconds after creation at which sends are handed over and reach their outcome."""
-        self.store.set_timings(self.service.id, Timings(sending=sending, final=final))
 
     def go_live(self) -> str:
         """Make the service live (as Notify's go-live request does) and return its live key,
@@ -334,6 +333,8 @@ def service_settings(
     team_members: Iterable[str | dict[str, str] | TeamMember] = (),
     guest_list: Iterable[str] = (),
     permissions: Iterable[str] | None = None,
+    delivery_status_callback: CallbackApi | tuple[str, str] | None = None,
+    inbound_sms_callback: CallbackApi | tuple[str, str] | None = None,
     **settings: Any,
 ) -> dict[str, Any]:
     """Turn friendly ``notify_service`` marker arguments into :meth:`Store.create_service` keywords."""
@@ -346,6 +347,9 @@ def service_settings(
         "team_members": [_team_member(m) for m in team_members],
         "guest_list": list(guest_list),
         "permissions": permissions,
+        # (url, bearer_token) pairs from a marker; validated here so a typo fails the test at set-up.
+        "delivery_status_callback": CallbackApi.of(delivery_status_callback),
+        "inbound_sms_callback": CallbackApi.of(inbound_sms_callback),
         **settings,
     }
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from pytest_notify.domain.errors import ConfigurationError
+from pytest_notify.domain.timings import parse_timings
 from pytest_notify.exceptions import KEY_MISUSE_MODES, KeyMisuseWarning
 from pytest_notify.fake import NotifyFake, service_settings
+from pytest_notify.faults import fault_specs
 from pytest_notify.reports import explain_comparison
 from pytest_notify.server import NotifyServer
 
@@ -22,7 +24,11 @@ NOTIFY_SERVICE_MARKER = (
     "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
     "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None, "
     "inbound_number=None, key_misuse=None, rate_limit=3000, sms_limit=None, email_limit=None, letter_limit=None, "
-    "international_sms_limit=None): shape the fake GOV.UK Notify service the `notify` fixture gives this test."
+    "international_sms_limit=None, faults=()): shape the fake GOV.UK Notify service the `notify` fixture gives "
+    "this test; faults is a list of pytest_notify.faults.fault(kind, endpoint=..., times=...) rules. "
+    "Also delivery_status_callback=None, inbound_sms_callback=None: (url, bearer_token) Notify POSTs callbacks to. "
+    "Also timings=None: 'instant', 'clock' or 'manual' (or a mapping of delays), how sends move on; the "
+    "notify_timings ini option by default."
 )
 # Limits (reference §7), passed on to Store.create_service as they are.
 _LIMIT_PARAMETERS = frozenset({"rate_limit", "sms_limit", "email_limit", "letter_limit", "international_sms_limit"})
@@ -30,6 +36,8 @@ _MARKER_PARAMETERS = (
     frozenset(p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY)
     | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link", "inbound_number", "key_misuse"}
     | _LIMIT_PARAMETERS
+    | {"faults"}
+    | {"timings"}
 )
 
 
@@ -40,6 +48,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "what to do when a test misuses an API key (a live key sending to simulator numbers or invalid "
         "recipients): warn (default), error or ignore",
         default="warn",
+    )
+    parser.addini(
+        "notify_timings",
+        "how the notify fixture's sends move on: clock (default: realistic delays on the service clock), "
+        "instant (final at once) or manual (moved on by the test)",
+        default="clock",
     )
 
 
@@ -59,6 +73,15 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, righ
     """Explain a failed comparison with a ``notify.dashboard`` or ``notify.usage`` figure: show the
     whole report, and how many test-key notifications it left out."""
     return explain_comparison(op, left, right)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Before any fixture is torn down (a callback receiver such as ``httpserver`` among them), stop
+    the test's callbacks and let tries under way finish, so none reaches a receiver after its test."""
+    fake = getattr(item, "funcargs", {}).get("notify")
+    if isinstance(fake, NotifyFake):
+        fake.store.dispatcher.close(fake.service.id)
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +105,10 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
             f"notify key misuse mode must be one of {', '.join(KEY_MISUSE_MODES)}, got {misuse_mode!r}", pytrace=False
         )
     try:
+        faults = fault_specs(settings.pop("faults", ()))
+        timings = parse_timings(settings.pop("timings", None) or str(request.config.getini("notify_timings")))
         service = notify_server.store.create_service(**service_settings(**settings))
+        notify_server.store.set_timings(service.id, timings)
     except (ConfigurationError, TypeError, ValueError) as error:
         problem = str(error)
     else:
@@ -91,7 +117,10 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
         pytest.fail(f"@pytest.mark.notify_service: {problem}", pytrace=False)
     notify_server.take_errors()  # errors before this test belong to no one we can fail
     try:
-        yield NotifyFake(notify_server.store, service, notify_server.url)
+        fake = NotifyFake(notify_server.store, service, notify_server.url)
+        for spec in faults:
+            fake.inject_fault(spec.kind, **spec.options)
+        yield fake
     finally:
         misuse = notify_server.store.take_key_misuse(service.id)
         notify_server.store.remove_service(service.id)

@@ -39,10 +39,18 @@ class NotifyServer(HTTPServerBase):
 
     def start(self) -> None:
         """Start serving on a thread (see :meth:`HTTPServerBase.start`)."""
+        self.app.faults.reset()
         super().start()
         if not self.access_log and self.server is not None:
             # Requests are handled by new instances of this class, so swapping it is enough.
             self.server.RequestHandlerClass = _QuietRequestHandler
+        self.store.dispatcher.start()  # callbacks go out in the background with the server
+
+    def stop(self) -> None:
+        """Stop serving. Requests held by a ``hang`` or ``latency`` fault are let go first, so this is quick."""
+        self.app.faults.release_all()
+        self.store.dispatcher.stop()
+        super().stop()
 
     @property
     def store(self) -> Store:

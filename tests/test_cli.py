@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -46,7 +47,12 @@ def test_serve_prints_keys_and_accepts_sends(served: tuple[subprocess.Popen[str]
     client = NotificationsAPIClient(keys["live"], base_url=str(details["base_url"]))
     sent = client.send_sms_notification("07700 900123", templates["sms"], {"name": "Jo", "code": "1234"})
     assert sent["content"]["body"] == "Hello Jo, your code is 1234"
-    assert client.get_notification_by_id(sent["id"])["status"] == "delivered"
+    # Realistic timings by default: created now, handed over after 0.5 s, delivered after 3 s.
+    assert client.get_notification_by_id(sent["id"])["status"] in ("created", "sending")
+    deadline = time.monotonic() + 10
+    while client.get_notification_by_id(sent["id"])["status"] != "delivered":
+        assert time.monotonic() < deadline, "the text was never delivered"
+        time.sleep(0.1)
 
     team = NotificationsAPIClient(keys["team"], base_url=str(details["base_url"]))
     with pytest.raises(HTTPError) as error:

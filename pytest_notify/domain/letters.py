@@ -15,12 +15,13 @@ from pytest_notify.domain.errors import BadRequestError, ValidationError
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letter_pdf import count_pdf_pages, is_pdf, render_letter_pdf
 from pytest_notify.domain.letter_rates import sheets_for_pages
-from pytest_notify.domain.notifications import Notification, Step
+from pytest_notify.domain.lifecycle import schedule
+from pytest_notify.domain.notifications import Notification
 from pytest_notify.domain.postal_address import AddressError, validate_address
 from pytest_notify.domain.sending import CHANNEL_NAMES, SendOutcome, validate_template
 from pytest_notify.domain.service import Service
-from pytest_notify.domain.simulator import Timings
 from pytest_notify.domain.templates import Template
+from pytest_notify.domain.timings import Timings
 
 PRECOMPILED_TEMPLATE_NAME = "Pre-compiled PDF"
 PRECOMPILED_PERSONALISATION = {"address_line_1": "Provided as PDF"}
@@ -89,7 +90,7 @@ def prepare_letter(
         address=address.lines,
         postage=postage,
         pdf=pdf,
-        steps=_templated_steps(api_key, now, timings),
+        timings=timings,
     )
     return SendOutcome(notification, {})
 
@@ -126,7 +127,8 @@ def prepare_precompiled(
         address=(),
         postage=postage or "second",
         pdf=pdf,
-        steps=_precompiled_steps(api_key, now, timings, valid=is_pdf(pdf)),
+        timings=timings,
+        valid=is_pdf(pdf),
         precompiled=True,
     )
 
@@ -145,15 +147,15 @@ def _letter(
     address: tuple[str, ...],
     postage: str,
     pdf: bytes,
-    steps: list[Step],
+    timings: Timings,
+    valid: bool = True,
     precompiled: bool = False,
 ) -> Notification:
     pages = count_pdf_pages(pdf) or 0
-    if pages > LETTER_MAX_PAGE_COUNT:
-        # Too long to print: Notify fails it asynchronously and bills nothing (§5.1).
-        steps = [steps[0], Step("validation-failed", steps[-1].at)]
-    sent = api_key.key_type is not KeyType.TEST and steps[-1].status != "validation-failed"
-    return Notification(
+    # Too long to print, or not a PDF: Notify fails it asynchronously and bills nothing (§5.1).
+    fails_validation = not valid or pages > LETTER_MAX_PAGE_COUNT
+    sent = api_key.key_type is not KeyType.TEST and not fails_validation
+    notification = Notification(
         id=new_id,
         service_id=service.id,
         type="letter",
@@ -169,7 +171,6 @@ def _letter(
         body=body,
         subject=subject,
         created_at=now,
-        steps=steps,
         postage=postage,
         letter_address=address,
         pdf=pdf,
@@ -177,24 +178,7 @@ def _letter(
         billable_sheets=sheets_for_pages(pages) if sent else 0,
         precompiled=precompiled,
         crown=service.crown,
+        fails_validation=fails_validation,
     )
-
-
-def _templated_steps(api_key: ApiKey, now: dt.datetime, timings: Timings) -> list[Step]:
-    handed_over = now + dt.timedelta(seconds=timings.sending)
-    finished = now + dt.timedelta(seconds=timings.final)
-    if api_key.key_type is KeyType.TEST:
-        # TEST_LETTERS_FAKE_DELIVERY: test letters start at sending, then a fake DVLA despatch.
-        return [Step("sending", now), Step("delivered", finished)]
-    return [Step("created", now), Step("sending", handed_over), Step("delivered", finished)]
-
-
-def _precompiled_steps(api_key: ApiKey, now: dt.datetime, timings: Timings, *, valid: bool) -> list[Step]:
-    scanned = now + dt.timedelta(seconds=timings.sending)
-    finished = now + dt.timedelta(seconds=timings.final)
-    steps = [Step("pending-virus-check", now)]
-    if not valid:
-        return [*steps, Step("validation-failed", scanned)]
-    if api_key.key_type is KeyType.TEST:
-        return [*steps, Step("delivered", scanned)]
-    return [*steps, Step("created", scanned), Step("sending", scanned), Step("delivered", finished)]
+    schedule(notification, timings)
+    return notification

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_notify.domain.keys import KeyType
+from pytest_notify.domain.timings import Timings
 
 # reference §6.1
 STATUSES = (
@@ -153,6 +154,16 @@ class Notification:
     """Whether the sending service is a crown body (letter rates differ)."""
     seq: int = 0
     """Order of storing, to break created_at ties."""
+    delivery_receipts: bool = True
+    """SMS: whether the country's networks send delivery receipts (without them it stays ``sent``)."""
+    fails_validation: bool = False
+    """Letters: Notify will fail it asynchronously (more than 10 pages, or not a PDF)."""
+    planned: list[str] = field(default_factory=list)
+    """Manual timings: the statuses still to come, stamped with the clock's now as the test moves it on."""
+    timings: Timings | None = field(default=None, repr=False)
+    """The timings it was planned with (see :mod:`.lifecycle`)."""
+    pdf_ready_at: dt.datetime | None = None
+    """Letters: before this, the PDF endpoint says ``PDFNotReadyError``."""
 
     def status_at(self, now: dt.datetime) -> StatusAt:
         """The status, last update and hand-over time as seen at ``now``."""
@@ -169,9 +180,15 @@ class Notification:
                 sent_at = step.at
         return StatusAt(status, updated_at, sent_at)
 
+    def pdf_ready(self, now: dt.datetime) -> bool:
+        """Whether the letter's PDF has been made by ``now``."""
+        return self.pdf is not None and (self.pdf_ready_at is None or now >= self.pdf_ready_at)
+
     @property
     def final_status(self) -> str:
-        """Where the timeline ends."""
+        """Where the timeline ends (including statuses still planned in manual mode)."""
+        if self.planned:
+            return self.planned[-1]
         return self.steps[-1].status if self.steps else "created"
 
     def __repr__(self) -> str:

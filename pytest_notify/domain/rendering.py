@@ -409,7 +409,8 @@ def sanitise_personalisation(
     (Notify assumes strings); ``sanitised_content`` lists only the keys whose value changed,
     under the key as it was given in the personalisation.
     """
-    wanted = {placeholder_key(key) for key in keys}
+    # Items that are not strings name no personalisation key (Notify itself fails on them).
+    wanted = {placeholder_key(key) for key in keys if isinstance(key, str)}
     new_values = dict(values)
     sanitised_content: dict[str, dict[str, str]] = {}
     if not wanted:

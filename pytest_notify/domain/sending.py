@@ -24,6 +24,7 @@ from pytest_notify.domain.documents import (
 from pytest_notify.domain.email_address import normalise_email_address, strip_obscure_whitespace
 from pytest_notify.domain.errors import BadRequestError, InvalidPhoneError
 from pytest_notify.domain.keys import ApiKey, KeyType
+from pytest_notify.domain.lifecycle import schedule
 from pytest_notify.domain.limits import LimitState, check_daily_limit
 from pytest_notify.domain.notifications import Notification
 from pytest_notify.domain.phone import (
@@ -34,8 +35,9 @@ from pytest_notify.domain.phone import (
     parse_phone_number,
 )
 from pytest_notify.domain.service import Service
-from pytest_notify.domain.simulator import Timings, is_smoke_test_recipient, plan_steps
+from pytest_notify.domain.simulator import is_smoke_test_recipient
 from pytest_notify.domain.templates import Template
+from pytest_notify.domain.timings import Timings
 
 CHANNEL_NAMES = {"sms": "text messages", "email": "emails", "letter": "letters"}
 SMS_CHAR_COUNT_LIMIT = 918
@@ -159,15 +161,7 @@ def prepare_send(
         body=body,
         subject=subject,
         created_at=now,
-        steps=plan_steps(
-            kind,
-            api_key.key_type,
-            to,
-            now,
-            timings,
-            international=bool(phone and phone.international),
-            delivery_receipts=phone.delivery_receipts if phone else True,
-        ),
+        delivery_receipts=phone.delivery_receipts if phone else True,
         international=bool(phone and phone.international),
         phone_prefix=phone.prefix if phone else None,
         rate_multiplier=phone.rate_multiplier if phone else None,
@@ -176,6 +170,7 @@ def prepare_send(
         reply_to_text=reply_to_text,
         persisted=not smoke_test,
     )
+    schedule(notification, timings)
     return SendOutcome(notification, sanitised, tuple(documents))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from pytest_notify.domain.callbacks import CallbackApi
 from pytest_notify.domain.keys import ApiKey
 from pytest_notify.domain.limits import DEFAULT_RATE_LIMIT, LIVE_LIMITS
 from pytest_notify.domain.safe_string import make_email_local_part_safe
@@ -102,6 +103,10 @@ class Service:
     email_message_limit: int = LIVE_LIMITS.email
     letter_message_limit: int = LIVE_LIMITS.letter
     international_sms_message_limit: int = LIVE_LIMITS.international_sms
+    # Callbacks (reference §11); set them through Store.dispatcher.set_callback, which knows that a
+    # delivery-status callback set up later hears only of what happens from then on.
+    delivery_status_callback: CallbackApi | None = None
+    inbound_sms_callback: CallbackApi | None = None
 
     @property
     def trial_mode(self) -> bool:

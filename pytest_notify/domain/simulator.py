@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import uuid
 
 from pytest_notify.domain.keys import KeyType
-from pytest_notify.domain.notifications import Step
+from pytest_notify.domain.notifications import Notification, Step
+from pytest_notify.domain.timings import Timings as Timings  # re-exported: it used to live here
 
 TEMPORARY_FAILURE_SMS_SUFFIX = "7700900003"
 PERMANENT_FAILURE_SMS_SUFFIX = "7700900002"
@@ -54,21 +55,6 @@ def simulated_outcome(notification_type: str, to: str) -> str:
     return "delivered"
 
 
-@dataclass(frozen=True)
-class Timings:
-    """Seconds after creation at which a send is handed to a provider and reaches its outcome.
-
-    Zero for both (the default) means a notification is final as soon as it can be read.
-    """
-
-    sending: float = 0.0
-    final: float = 0.0
-
-    def __post_init__(self) -> None:
-        if self.sending < 0 or self.final < self.sending:
-            raise ValueError("timings must satisfy 0 <= sending <= final")
-
-
 def plan_steps(
     notification_type: str,
     key_type: KeyType,
@@ -79,19 +65,34 @@ def plan_steps(
     international: bool = False,
     delivery_receipts: bool = True,
 ) -> list[Step]:
-    """The timeline of an SMS or email from ``created`` to its outcome.
+    """The timeline of an SMS or email from ``created`` to its natural outcome.
 
     Test keys end where the simulator says; team and live keys end ``delivered`` (a later
     outcome can be forced by the test). International texts are ``sent``, and stay there when
-    the country's networks give no delivery receipts.
+    the country's networks give no delivery receipts. Sends themselves are planned by
+    :func:`.lifecycle.schedule`; this is the same plan, for one SMS or email on its own.
     """
-    handed_over = created_at + dt.timedelta(seconds=timings.sending)
-    finished = created_at + dt.timedelta(seconds=timings.final)
-    steps = [Step("created", created_at)]
-    in_flight = "sent" if notification_type == "sms" and international else "sending"
-    steps.append(Step(in_flight, handed_over))
-    if in_flight == "sent" and not delivery_receipts:
-        return steps
-    outcome = simulated_outcome(notification_type, to) if key_type is KeyType.TEST else "delivered"
-    steps.append(Step(outcome, finished))
-    return steps
+    # lifecycle needs simulated_outcome from here, so it is imported when used.
+    from pytest_notify.domain.lifecycle import schedule
+
+    draft = Notification(
+        id=uuid.UUID(int=0),
+        service_id=uuid.UUID(int=0),
+        type=notification_type,
+        key_type=key_type,
+        api_key_id=uuid.UUID(int=0),
+        key_name="",
+        template_id=uuid.UUID(int=0),
+        template_version=1,
+        to=to,
+        normalised_to=to,
+        personalisation={},
+        reference=None,
+        body="",
+        subject=None,
+        created_at=created_at,
+        international=international,
+        delivery_receipts=delivery_receipts,
+    )
+    schedule(draft, timings)
+    return draft.steps

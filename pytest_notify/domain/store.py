@@ -10,13 +10,16 @@ import datetime as dt
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pytest_notify.domain import limits
+from pytest_notify.domain.callback_dispatch import CallbackDispatcher
 from pytest_notify.domain.clock import Clock, IdFactory, SwitchableClock, SystemClock
 from pytest_notify.domain.documents import Document
 from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
+from pytest_notify.domain.faults import FaultPlan
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letters import PRECOMPILED_TEMPLATE_NAME, LetterRequest, prepare_letter, prepare_precompiled
@@ -55,6 +58,8 @@ class Store:
         self._lock = threading.RLock()
         self._tenants: dict[uuid.UUID, Tenant] = {}
         self._seq = 0
+        self.dispatcher = CallbackDispatcher(self)
+        """Sends the services' callbacks (reference §11); the server starts and stops its thread."""
 
     def _tenant(self, service_id: uuid.UUID) -> Tenant:
         """The tenant of a service; a service removed mid-request (test teardown) is "not found"."""
@@ -139,6 +144,20 @@ class Store:
             tenant = self._tenants.get(service_id)
             return tenant.clock if tenant is not None else self.clock
 
+    @contextmanager
+    def tenants_locked(self, service_id: uuid.UUID | None = None) -> Iterator[list[Tenant]]:
+        """Hold the store's lock and give every tenant, or the one of ``service_id`` (none if unknown)."""
+        with self._lock:
+            if service_id is None:
+                yield list(self._tenants.values())
+            else:
+                tenant = self._tenants.get(service_id)
+                yield [tenant] if tenant is not None else []
+
+    def run_due(self, service_id: uuid.UUID) -> None:
+        """Make the callbacks due by this service's clock now, in this thread (see the dispatcher)."""
+        self.dispatcher.run_due(service_id)
+
     def get_service(self, service_id: uuid.UUID) -> Service:
         """The service with this id; :class:`KeyError` if there is none."""
         with self._lock:
@@ -158,7 +177,14 @@ class Store:
     def remove_service(self, service_id: uuid.UUID) -> None:
         """Forget a service and everything it sent (the only "reset")."""
         with self._lock:
-            self._tenants.pop(service_id, None)
+            tenant = self._tenants.pop(service_id, None)
+        if tenant is not None:
+            tenant.faults.clear()  # lets go of requests a "hang" fault is holding
+
+    def faults_for(self, service_id: uuid.UUID) -> FaultPlan:
+        """A service's fault rules and the requests they faulted."""
+        with self._lock:
+            return self._tenant(service_id).faults
 
     def set_trial_mode(self, service_id: uuid.UUID, trial_mode: bool) -> Service:
         """Move a service to trial mode or make it live. Its keys stay as they are: a live key
@@ -347,7 +373,7 @@ class Store:
                     tenant.documents[document.id] = document
             misuse = simulator_recipient_misuse(api_key, notification.type, notification.to)
             if misuse:
-                tenant.key_misuse.append(misuse)
+                tenant.note_key_misuse(misuse)
             return outcome
 
     def send_letter(self, service: Service, api_key: ApiKey, request: LetterRequest) -> SendOutcome:
@@ -382,6 +408,7 @@ class Store:
 
     def _keep(self, tenant: Tenant, notification: Notification) -> None:
         notification.seq = self._next_seq()
+        tenant.outcomes.apply(notification)  # an outcome the test chose for this recipient or template
         tenant.add(notification)
         # After storing, as Notify increments its counters after persisting (test keys never count).
         limits.record_send(tenant.limits, notification)
@@ -402,7 +429,7 @@ class Store:
         with self._lock:
             tenant = self._tenants.get(service_id)
             if tenant is not None:
-                tenant.key_misuse.append(message)
+                tenant.note_key_misuse(message)
 
     def take_key_misuse(self, service_id: uuid.UUID) -> list[str]:
         """The misuse recorded for a service so far, emptying the list."""
@@ -446,6 +473,7 @@ class Store:
                 seq=self._next_seq(),
             )
             tenant.inbound.append(message)
+            tenant.callbacks.queue_inbound(tenant.service.inbound_sms_callback, message, tenant.now())
             return message
 
     def received_texts(

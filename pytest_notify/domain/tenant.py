@@ -11,17 +11,21 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from pytest_notify.domain.callbacks import CallbackBook
 from pytest_notify.domain.clock import Clock
 from pytest_notify.domain.documents import Document
+from pytest_notify.domain.faults import FaultPlan
 from pytest_notify.domain.inbound import InboundSms
 from pytest_notify.domain.limits import LimitState
 from pytest_notify.domain.notifications import Notification, NotificationFilter, listing_order
+from pytest_notify.domain.outcomes import OutcomeRules
 from pytest_notify.domain.service import Service
 from pytest_notify.domain.simulator import Timings
 
 DATA_RETENTION = dt.timedelta(days=7)
 """Notify's default data retention: older notifications and texts are not served (§13)."""
 API_PAGE_SIZE = 250
+MAX_KEY_MISUSE = 100
 
 
 @dataclass
@@ -31,6 +35,9 @@ class Tenant:
     service: Service
     clock: Clock
     timings: Timings = field(default_factory=Timings)
+    """How its sends move on: the domain default is instant (see :mod:`.timings`)."""
+    outcomes: OutcomeRules = field(default_factory=OutcomeRules)
+    """Outcomes the test chose for future sends (see :mod:`.outcomes`)."""
     limits: LimitState = field(default_factory=LimitState)
     notifications: list[Notification] = field(default_factory=list)
     """In listing order: ``created_at``, then the order of storing."""
@@ -38,6 +45,16 @@ class Tenant:
     inbound: list[InboundSms] = field(default_factory=list)
     documents: dict[uuid.UUID, Document] = field(default_factory=dict)
     key_misuse: list[str] = field(default_factory=list)
+    callbacks: CallbackBook = field(default_factory=CallbackBook)
+    """Callbacks queued and made (reference §11)."""
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    """Fault rules for this service's requests (thread-safe on its own)."""
+
+    def note_key_misuse(self, message: str) -> None:
+        """Keep a misuse message for the test; only the latest hundred, as a standalone server never
+        hands them to a test."""
+        self.key_misuse.append(message)
+        del self.key_misuse[:-MAX_KEY_MISUSE]
 
     def now(self) -> dt.datetime:
         """The service's time."""

@@ -14,6 +14,7 @@ from pytest_notify.domain.clock import Clock, SystemClock
 from pytest_notify.domain.errors import NotifyError
 from pytest_notify.domain.store import Store
 from pytest_notify.http.auth import authenticate
+from pytest_notify.http.faults import ConnectionDropped, FaultInjector
 from pytest_notify.http.routes import AUTHENTICATED, URL_MAP
 from pytest_notify.http.serialization import add_notify_headers, dumps, json_response, routing_error
 from pytest_notify.http.views import VIEWS, _RoutingNotFound
@@ -33,13 +34,19 @@ class NotifyApp:
         self.jwt_clock: Clock = jwt_clock if jwt_clock is not None else SystemClock()
         self.errors: list[tuple[str, BaseException]] = []
         self._errors_lock = threading.Lock()
+        self.faults = FaultInjector()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
-        """Answer one request; never raises."""
+        """Answer one request; never raises, but for :class:`ConnectionDropped` (a fault with no response)."""
+        response = self._answer(request)
+        self.faults.delay_response(request)  # a "latency" fault holds the normal response back
+        return response
+
+    def _answer(self, request: Request) -> Response:
         # The Node client joins base URL and path with no care for slashes ("//v2/..."): merge them.
         path = _SLASHES.sub("/", request.path)
         adapter = URL_MAP.bind("notify", path_info=path)
@@ -53,11 +60,17 @@ class NotifyApp:
             caller = None
             if endpoint in AUTHENTICATED:
                 caller = authenticate(request.headers.get("Authorization"), self.store, self.jwt_clock)
+                # After authentication, so a rule only ever faults its own service's requests.
+                faulted = self.faults.before_view(self.store, caller, endpoint, args, request)
+                if faulted is not None:
+                    return faulted
             return VIEWS[endpoint](self.store, caller, request, **args)
         except NotifyError as error:
             return json_response(error.to_dict(), error.status_code)
         except _RoutingNotFound:
             return json_response(routing_error(404), 404)
+        except ConnectionDropped:
+            raise
         except Exception as error:
             with self._errors_lock:
                 self.errors.append((f"{request.method} {request.path}", error))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.errors import BadRequestError, NotifyError, PDFNotReadyError, ValidationError
@@ -36,7 +37,8 @@ def parse_json_body(request: Request) -> Any:
     """``request.get_json(force=True) or {}`` with Notify's error for anything unparseable (§0)."""
     try:
         body = json.loads(request.get_data())
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, ClientDisconnected):
+        # A body cut short (the client went away) cannot be read either; no one hears the answer.
         raise BadRequestError("Invalid JSON supplied in POST data") from None
     return body or {}
 
@@ -120,12 +122,13 @@ def get_pdf(store: Store, caller: Caller, request: Request, notification_id: str
     notification = store.get_notification(caller.service.id, nid)
     if notification.type != "letter":
         raise BadRequestError("Notification is not a letter")
-    status = notification.status_at(store.clock_for(caller.service.id).now()).status
+    now = store.clock_for(caller.service.id).now()
+    status = notification.status_at(now).status
     if status == "virus-scan-failed":
         raise BadRequestError("File did not pass the virus scan")
     if status == "technical-failure":
         raise BadRequestError("PDF not available for letters in status technical-failure")
-    if status == "pending-virus-check" or notification.pdf is None:
+    if status == "pending-virus-check" or not notification.pdf_ready(now):
         raise PDFNotReadyError("PDF not available yet, try again later")
     response = Response(notification.pdf, status=200, content_type="application/pdf")
     add_notify_headers(response)

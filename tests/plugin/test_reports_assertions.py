@@ -29,7 +29,7 @@ def test_a_wrong_dashboard_assertion_mentions_the_test_key_sends(
             assert notify.dashboard.sms.sent == 3
         """
     )
-    result = pytester.runpytest()
+    result = pytester.runpytest("-o", "notify_timings=instant")  # the figures pinned are final statuses
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -60,7 +60,7 @@ def test_a_wrong_usage_assertion_shows_the_usage_and_the_test_key_sends(
             assert notify.usage.sms.chargeable_units == 4
         """
     )
-    result = pytester.runpytest()
+    result = pytester.runpytest("-o", "notify_timings=instant")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -90,7 +90,7 @@ def test_without_test_key_sends_the_report_says_nothing_about_them(
             assert notify.dashboard.last_7_days.email.delivered == 2
         """
     )
-    result = pytester.runpytest()
+    result = pytester.runpytest("-o", "notify_timings=instant")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ["*where 1 is notify.dashboard.last_7_days.email.delivered", "*Dashboard of service * for the last 7 days*"]
