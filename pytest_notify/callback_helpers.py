@@ -7,7 +7,13 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
-from pytest_notify.domain.callbacks import DELIVERY_STATUS, INBOUND_SMS, CallbackApi, CallbackAttempt
+from pytest_notify.domain.callbacks import (
+    DELIVERY_STATUS,
+    INBOUND_SMS,
+    CallbackApi,
+    CallbackAttempt,
+    CallbackOutage,
+)
 from pytest_notify.domain.service import Service
 from pytest_notify.domain.store import Store
 from pytest_notify.waiting import DEFAULT_TIMEOUT, wait_until
@@ -113,6 +119,17 @@ class CallbackHelpers:
         """Notify POSTs each text the service receives to ``url``; ``None`` removes the callback."""
         api = CallbackApi(url, bearer_token or "") if url is not None else None
         self.store.dispatcher.set_callback(self.service.id, INBOUND_SMS, api)
+
+    def fail_callbacks(self, status: int | None = None, *, times: int | None = None) -> None:
+        """From now on, callback tries fail without reaching the receiver, as if it were down: the
+        connection refused, or with ``status`` (400 to 599) that answer. Notify retries them on its
+        rules (``notify.callbacks`` shows each try); ``times`` ends the outage after that many failed
+        tries, so a later retry gets through. The ``callbacks_failing`` scenario does this."""
+        self.store.dispatcher.set_outage(self.service.id, CallbackOutage(status, times))
+
+    def restore_callbacks(self) -> None:
+        """End :meth:`fail_callbacks`: the next try (a retry included) reaches the receiver."""
+        self.store.dispatcher.set_outage(self.service.id, None)
 
     @property
     def callbacks(self) -> CallbackList:

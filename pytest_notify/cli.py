@@ -1,13 +1,15 @@
 """``pytest-notify serve``: the fake as a standalone server, for any language.
 
 With no configuration it creates one live service with a test, a team and a live key (and a
-template of each type) and prints them. Stop it with Ctrl-C or SIGTERM.
+template of each type) and prints them; ``--config FILE`` serves the services of a seed file instead
+(:mod:`pytest_notify.seed`). Stop it with Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -17,10 +19,14 @@ from types import FrameType
 from typing import Any
 
 from pytest_notify import __version__
+from pytest_notify.control_backend import FakeControlBackend
 from pytest_notify.domain.callbacks import CallbackApi
 from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.store import Store
 from pytest_notify.domain.timings import PRESETS
+from pytest_notify.hooks import HookExtensions, load_plugins
+from pytest_notify.http.control import ADMIN_TOKEN_ENV, check_exposure
+from pytest_notify.seed import describe_seeded, seed_from_file
 from pytest_notify.server import NotifyServer
 
 
@@ -34,6 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=6011, help="port to bind; 0 picks a free one (default 6011)")
     serve.add_argument("--json", action="store_true", help="print the start-up details as one line of JSON")
     serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        help=f"require 'Authorization: Bearer TOKEN' on the control API (/_notify/); needed unless --host is "
+        f"loopback (default: ${ADMIN_TOKEN_ENV})",
+    )
+    serve.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="a module (package.module) with notify_* hook implementations; repeatable. Installed packages' "
+        "pytest_notify entry points are loaded too (docs/hooks.md)",
+    )
+    serve.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a seed file (TOML or JSON) describing the services to serve, instead of the embedded defaults",
+    )
+    serve.add_argument(
         "--timings",
         # manual needs a test to move sends on, which a standalone server has no way to be told.
         choices=("clock", "instant"),
@@ -45,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{kind}-callback",
             nargs=2,
             metavar=("URL", "BEARER_TOKEN"),
-            help=f"the seeded service's callback: Notify POSTs {what} to URL with this bearer token",
+            help=f"every seeded service's callback (over the seed file's): Notify POSTs {what} to URL with this token",
         )
     return parser
 
@@ -75,20 +101,44 @@ def seed_default_service(store: Store) -> dict[str, Any]:
     }
 
 
+def seed(store: Store, args: argparse.Namespace) -> dict[str, Any]:
+    """Seed ``store`` as the command line says (a seed file or the default service, timings,
+    callbacks) and return what to print; at start, and again on the control API's reset."""
+    if args.config:
+        # Checked in full before anything is made: a bad file exits 2 with nothing listening.
+        details = seed_from_file(store, args.config, default_timings=PRESETS[args.timings])
+    else:
+        details = seed_default_service(store)
+        store.set_timings(uuid.UUID(details["service_id"]), PRESETS[args.timings])
+    for kind in ("delivery_status", "inbound_sms"):
+        setting = getattr(args, f"{kind}_callback")
+        for service in store.services() if setting else ():
+            store.dispatcher.set_callback(service.id, kind, CallbackApi(*setting))
+    return details
+
+
 def serve(args: argparse.Namespace) -> int:
     """Start the server and block until Ctrl-C or SIGTERM."""
-    store = Store()
-    details = seed_default_service(store)
-    store.set_timings(uuid.UUID(details["service_id"]), PRESETS[args.timings])
     try:
-        for kind in ("delivery_status", "inbound_sms"):
-            setting = getattr(args, f"{kind}_callback")
-            if setting:
-                store.dispatcher.set_callback(uuid.UUID(details["service_id"]), kind, CallbackApi(*setting))
+        check_exposure(args.host, args.admin_token)  # before anything is made or bound
     except ConfigurationError as error:
         print(f"pytest-notify: {error}", file=sys.stderr)
         return 2
-    server = NotifyServer(args.host, args.port, store, access_log=True)
+    try:
+        # Before seeding, so the extensions hear of the seeded services too.
+        hooks = load_plugins(args.plugin)
+    except ConfigurationError as error:
+        print(f"pytest-notify: {error}", file=sys.stderr)
+        return 2
+    store = Store(extensions=HookExtensions(hooks))
+    try:
+        details = seed(store, args)
+    except ConfigurationError as error:
+        print(f"pytest-notify: {error}", file=sys.stderr)
+        return 2
+    # The control API (/_notify/) makes services as the notify fixture does; its reset can seed again.
+    control = FakeControlBackend(timings=PRESETS[args.timings], reseed=lambda again: seed(again, args))
+    server = NotifyServer(args.host, args.port, store, access_log=True, control=control, admin_token=args.admin_token)
     try:
         server.start()
     except (OSError, SystemExit) as error:
@@ -105,6 +155,7 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     details["base_url"] = server.url
+    details["control_api"] = f"{server.url}/_notify/"
     print(json.dumps(details) if args.json else _describe(details), flush=True)
     stop.wait()
     server.stop()
@@ -114,6 +165,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _describe(details: dict[str, Any]) -> str:
+    if "services" in details:
+        return describe_seeded(details)
     keys = details["keys"]
     templates = details["templates"]
     return "\n".join(

@@ -18,6 +18,7 @@ from pytest_notify.domain.service import Service, TeamMember
 from pytest_notify.domain.store import Store
 from pytest_notify.domain.templates import Template
 from pytest_notify.faults import FaultControls
+from pytest_notify.preloaded import PreloadedViews
 from pytest_notify.reports import DashboardReport, UsageReport, dashboard_report, usage_report
 from pytest_notify.timeline import TimelineControls
 
@@ -150,19 +151,30 @@ class NotificationList(Sequence[SentNotification]):
         return self._items[-1]
 
 
-class NotifyFake(FaultControls, CallbackHelpers, TimelineControls):
+class NotifyFake(FaultControls, CallbackHelpers, TimelineControls, PreloadedViews):
     """One fake Notify service with a test, a team and (when live) a live key.
 
     ``base_url`` is what the official clients take; the keys are full key strings.
     """
 
-    def __init__(self, store: Store, service: Service, base_url: str) -> None:
+    def __init__(
+        self, store: Store, service: Service, base_url: str, *, new_keys: bool = True, live_key: bool = True
+    ) -> None:
         self.store = store
         self.service = service
         self.base_url = base_url.rstrip("/")
+        if not new_keys:
+            # The control API's view of a service that has its keys already: the first active key
+            # of each type ("" or None when there is none); no key is made.
+            first = {k.key_type: k.key for k in reversed(service.api_keys) if not k.revoked}
+            self.test_key = first.get(KeyType.TEST, "")
+            self.team_key = first.get(KeyType.TEAM, "")
+            self.live_key: str | None = first.get(KeyType.LIVE)
+            return
         self.test_key = self.create_key("test", "test key")
         self.team_key = self.create_key("team", "team key")
-        self.live_key: str | None = None if service.restricted else self.create_key("live", "live key")
+        # live_key=False: a live service whose code holds only a team key (the team_key_only scenario).
+        self.live_key = None if service.restricted or not live_key else self.create_key("live", "live key")
 
     @property
     def service_id(self) -> str:
@@ -281,6 +293,17 @@ class NotifyFake(FaultControls, CallbackHelpers, TimelineControls):
             changes["content"] = changes.pop("body")
         template = self.store.update_template(self.service.id, uuid.UUID(str(template_id)), **changes)
         return TemplateInfo.of(template)
+
+    def remove_template(self, template_id: str) -> None:
+        """Delete a template as Notify's admin does, by archiving it: sends with it then fail with
+        ``Template has been deleted`` and ``GET /v2/templates`` leaves it out, while reading it by
+        id (any version) still works."""
+        tid = uuid.UUID(str(template_id))
+        with self.store.tenants_locked(self.service.id):
+            template = self.service.templates.get(tid)
+            if template is None or template.hidden:
+                raise ConfigurationError(f"this service has no template {tid}")
+            template.archived = True
 
     def add_sms_sender(self, sender: str, *, default: bool = False) -> str:
         """Add a text message sender (a number or up to 11 letters); returns its ``sms_sender_id``."""

@@ -5,68 +5,45 @@ Registered as the ``govuk_notify`` pytest11 entry point, so ``-p no:govuk_notify
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
+from pytest_notify import options
 from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.timings import parse_timings
 from pytest_notify.exceptions import KEY_MISUSE_MODES, KeyMisuseWarning
 from pytest_notify.fake import NotifyFake, service_settings
 from pytest_notify.faults import fault_specs
+from pytest_notify.markers import SERVICE_ARGUMENTS
 from pytest_notify.reports import explain_comparison
 from pytest_notify.server import NotifyServer
+from pytest_notify.service_setup import ServiceExtras
 
-NOTIFY_SERVICE_MARKER = (
-    "notify_service(*, name=None, trial_mode=False, team_members=(), guest_list=(), permissions=None, "
-    "organisation_type='central', email_sender_name=None, prefix_sms=False, contact_link=None, "
-    "inbound_number=None, key_misuse=None, rate_limit=3000, sms_limit=None, email_limit=None, letter_limit=None, "
-    "international_sms_limit=None, faults=()): shape the fake GOV.UK Notify service the `notify` fixture gives "
-    "this test; faults is a list of pytest_notify.faults.fault(kind, endpoint=..., times=...) rules. "
-    "Also delivery_status_callback=None, inbound_sms_callback=None: (url, bearer_token) Notify POSTs callbacks to. "
-    "Also timings=None: 'instant', 'clock' or 'manual' (or a mapping of delays), how sends move on; the "
-    "notify_timings ini option by default."
-)
-# Limits (reference §7), passed on to Store.create_service as they are.
-_LIMIT_PARAMETERS = frozenset({"rate_limit", "sms_limit", "email_limit", "letter_limit", "international_sms_limit"})
-_MARKER_PARAMETERS = (
-    frozenset(p.name for p in inspect.signature(service_settings).parameters.values() if p.kind is p.KEYWORD_ONLY)
-    | {"organisation_type", "email_sender_name", "prefix_sms", "contact_link", "inbound_number", "key_misuse"}
-    | _LIMIT_PARAMETERS
-    | {"faults"}
-    | {"timings"}
-)
+# The notify_* hook bridge and the notify_hooks fixture: a plugin of its own, loaded with this one.
+pytest_plugins = ["pytest_notify.hook_bridge", "pytest_notify.marker_plugin"]
+
+# The notify_service marker's arguments: the parameters of pytest_notify.markers.notify_service.
+_MARKER_PARAMETERS = SERVICE_ARGUMENTS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """The plugin's ini options."""
-    parser.addini(
-        "notify_key_misuse",
-        "what to do when a test misuses an API key (a live key sending to simulator numbers or invalid "
-        "recipients): warn (default), error or ignore",
-        default="warn",
-    )
-    parser.addini(
-        "notify_timings",
-        "how the notify fixture's sends move on: clock (default: realistic delays on the service clock), "
-        "instant (final at once) or manual (moved on by the test)",
-        default="clock",
-    )
+    """The plugin's options, each as ``--notify-*``, ini ``notify_*`` and env ``PYTEST_NOTIFY_*`` (see options.py)."""
+    options.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the markers so ``--strict-markers`` and ``-m`` know them."""
-    config.addinivalue_line("markers", NOTIFY_SERVICE_MARKER)
+    """Resolve the session's options (the markers are registered by :mod:`.marker_plugin`)."""
+    options.configure(config, _MARKER_PARAMETERS)  # once per session: a bad value stops the run here
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    """Say the plugin is active."""
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say the plugin is active, and each option's effective value and where it came from."""
     from pytest_notify import __version__
 
-    return f"govuk-notify fake: pytest-govuk-notify {__version__}"
+    header = options.session_options(config).header(options.xdist_workers(config))
+    return [f"govuk-notify fake: pytest-govuk-notify {__version__}", *header]
 
 
 def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, right: object) -> list[str] | None:
@@ -85,10 +62,14 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def notify_server() -> Iterator[NotifyServer]:
-    """One fake Notify server for the session (127.0.0.1, a free port). Each test gets its own service."""
-    server = NotifyServer()
-    server.start()
+def notify_server(pytestconfig: pytest.Config) -> Iterator[NotifyServer]:
+    """One fake Notify server for the session (127.0.0.1, a free port, unless ``--notify-host``/``--notify-port``
+    say otherwise; xdist worker gwN adds N to a fixed port). Each test gets its own service."""
+    # Imported here: pytest_plugins (above) imports the bridge first, so pytest can rewrite it.
+    from pytest_notify.hook_bridge import attach
+
+    server = options.start_server(pytestconfig)
+    attach(server, pytestconfig)  # the notify_* hooks of conftests, plugins and entry points
     try:
         yield server
     finally:
@@ -98,15 +79,22 @@ def notify_server() -> Iterator[NotifyServer]:
 @pytest.fixture
 def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Iterator[NotifyFake]:
     """A fresh fake Notify service with a test, a team and (unless in trial mode) a live key."""
-    settings = _marker_settings(request.node)
-    misuse_mode = settings.pop("key_misuse", None) or str(request.config.getini("notify_key_misuse"))
+    from pytest_notify.marker_plugin import marker_plan  # imported by pytest_plugins first, so it is rewritten
+
+    session = options.session_options(request.config)
+    # Precedence: the markers (notify_service and notify_scenario), key by key, over the session's
+    # options (command line > env > ini).
+    plan = marker_plan(request.node, session.service_overrides())
+    settings = plan.settings
+    misuse_mode = settings.pop("key_misuse", None) or session.key_misuse.value
     if misuse_mode not in KEY_MISUSE_MODES:
         pytest.fail(
             f"notify key misuse mode must be one of {', '.join(KEY_MISUSE_MODES)}, got {misuse_mode!r}", pytrace=False
         )
     try:
+        extras = ServiceExtras.take(settings, plan.scenarios)  # senders, templates...: once it exists
         faults = fault_specs(settings.pop("faults", ()))
-        timings = parse_timings(settings.pop("timings", None) or str(request.config.getini("notify_timings")))
+        timings = parse_timings(settings.pop("timings", None) or session.timings.value)
         service = notify_server.store.create_service(**service_settings(**settings))
         notify_server.store.set_timings(service.id, timings)
     except (ConfigurationError, TypeError, ValueError) as error:
@@ -117,9 +105,10 @@ def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Itera
         pytest.fail(f"@pytest.mark.notify_service: {problem}", pytrace=False)
     notify_server.take_errors()  # errors before this test belong to no one we can fail
     try:
-        fake = NotifyFake(notify_server.store, service, notify_server.url)
+        fake = NotifyFake(notify_server.store, service, notify_server.url, live_key=extras.live_key)
         for spec in faults:
             fake.inject_fault(spec.kind, **spec.options)
+        _apply_extras(extras, fake)
         yield fake
     finally:
         misuse = notify_server.store.take_key_misuse(service.id)
@@ -144,21 +133,10 @@ def _report_key_misuse(messages: list[str], mode: str) -> None:
         warnings.warn(KeyMisuseWarning(message), stacklevel=2)
 
 
-def _marker_settings(node: pytest.Item) -> dict[str, Any]:
-    """Merge ``notify_service`` markers: the closest (the test's own) wins, key by key."""
-    settings: dict[str, Any] = {}
-    for marker in reversed(list(node.iter_markers("notify_service"))):
-        if marker.args:
-            pytest.fail(
-                f"@pytest.mark.notify_service takes keyword arguments only, got {marker.args!r} in {node.nodeid}",
-                pytrace=False,
-            )
-        unknown = sorted(set(marker.kwargs) - _MARKER_PARAMETERS)
-        if unknown:
-            pytest.fail(
-                f"@pytest.mark.notify_service got unknown argument(s) {', '.join(unknown)} in {node.nodeid}; "
-                f"known: {', '.join(sorted(_MARKER_PARAMETERS))}",
-                pytrace=False,
-            )
-        settings.update(marker.kwargs)
-    return settings
+def _apply_extras(extras: ServiceExtras, fake: NotifyFake) -> None:
+    """Set up what needs the service made (senders, templates, outcomes...). The marker was checked
+    when collected, so a failure here comes from a marker added since."""
+    try:
+        extras.apply(fake)
+    except (ConfigurationError, TypeError, ValueError) as error:
+        pytest.fail(f"@pytest.mark.notify_service: {error}", pytrace=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pluggy
 from pytest_httpserver.httpserver import HTTPServerBase
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 from pytest_notify.domain.clock import Clock
 from pytest_notify.domain.store import Store
 from pytest_notify.http.app import NotifyApp, create_app
+from pytest_notify.http.control import ControlBackend, check_exposure
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -31,10 +33,21 @@ class NotifyServer(HTTPServerBase):
         *,
         jwt_clock: Clock | None = None,
         access_log: bool = False,
+        hooks: pluggy.PluginManager | None = None,
+        control: ControlBackend | None = None,
+        admin_token: str | None = None,
         **kwargs: Any,
     ) -> None:
+        # control enables the control API (/_notify/): FakeControlBackend() from
+        # pytest_notify.control_backend. Off loopback it must be guarded by admin_token.
+        if control is not None:
+            check_exposure(host, admin_token)
         super().__init__(host, port, threaded=True, **kwargs)
-        self.app: NotifyApp = create_app(store, jwt_clock=jwt_clock)
+        self.app: NotifyApp = create_app(
+            store, jwt_clock=jwt_clock, hooks=hooks, control=control, admin_token=admin_token
+        )
+        self.hooks = hooks
+        """The plugin manager whose ``notify_*`` hooks the store calls, if one was given."""
         self.access_log = access_log
 
     def start(self) -> None:

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from pytest_notify.domain.callbacks import TIMEOUT_SECONDS, CallbackApi, CallbackAttempt, CallbackJob
+from pytest_notify.domain.callbacks import TIMEOUT_SECONDS, CallbackApi, CallbackAttempt, CallbackJob, CallbackOutage
 
 if TYPE_CHECKING:
     from pytest_notify.domain.store import Store
@@ -104,6 +104,18 @@ class CallbackDispatcher:
         with self.store.tenants_locked(service_id) as tenants:
             return [a for tenant in tenants for a in tenant.callbacks.attempts]
 
+    def set_outage(self, service_id: uuid.UUID, outage: CallbackOutage | None) -> None:
+        """Make a service's callback tries fail without reaching its receivers (None: end it)."""
+        with self.store.tenants_locked(service_id) as tenants:
+            if not tenants:
+                raise KeyError(service_id)
+            tenants[0].callbacks.outage = outage
+
+    def _outage_failure(self, service_id: uuid.UUID) -> tuple[int | None, str | None] | None:
+        with self.store.tenants_locked(service_id) as tenants:
+            outage = tenants[0].callbacks.outage if tenants else None
+            return outage.take() if outage is not None else None
+
     # -- doing the work ---------------------------------------------------------------------
 
     def _claim(self, service_id: uuid.UUID | None) -> list[_Work]:
@@ -127,8 +139,12 @@ class CallbackDispatcher:
         """Make one request and record it. Whatever the receiver does, nothing is raised."""
         try:
             try:
-                status: int | None = self.send(job.url, job.headers, job.body.encode("ascii"), self.timeout)
-                error = None
+                simulated = self._outage_failure(service_id)
+                if simulated is not None:  # a test's outage: the receiver is never contacted
+                    status, error = simulated
+                else:
+                    status = self.send(job.url, job.headers, job.body.encode("ascii"), self.timeout)
+                    error = None
             except Exception as failure:  # a dead, slow or odd receiver is the receiver's problem
                 status, error = None, f"{type(failure).__name__}: {failure}"
             with self.store.tenants_locked(service_id) as tenants:

@@ -192,6 +192,32 @@ class CallbackAttempt:
         return f"{self.kind} #{self.attempt} to {self.url} at {format_datetime(self.at)} ({what}): {outcome}{then}"
 
 
+@dataclass
+class CallbackOutage:
+    """A test's choice that the service's callback tries fail without reaching the receiver, as if it
+    were down: the connection refused, or (with ``status``) an HTTP error answer. Notify retries them
+    on its rules; ``times`` ends the outage after that many failed tries."""
+
+    status: int | None = None
+    times: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and (isinstance(self.status, bool) or not 400 <= self.status <= 599):
+            raise ConfigurationError(f"a failing callback's status must be from 400 to 599; got {self.status!r}")
+        if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
+            raise ConfigurationError(f"a callback outage's times must be a whole number from 1; got {self.times!r}")
+
+    def take(self) -> tuple[int | None, str | None] | None:
+        """How the next try fails (``(status, error)``, as a real try's outcome), or None once over."""
+        if self.times is not None:
+            if self.times <= 0:
+                return None
+            self.times -= 1
+        if self.status is None:
+            return None, "ConnectionRefusedError: [Errno 111] Connection refused (failing callbacks)"
+        return self.status, None
+
+
 _job_numbers = itertools.count(1)
 
 
@@ -206,6 +232,8 @@ class CallbackBook:
     attempts: list[CallbackAttempt] = field(default_factory=list)
     closed: bool = False
     """Set when the test that owns the service ends: nothing more is queued or tried."""
+    outage: CallbackOutage | None = None
+    """Set by a test: tries fail without reaching the receiver until it is over."""
     _handled: dict[uuid.UUID, set[Step]] = field(default_factory=dict)
     # Notifications whose every step was dealt with (by ``id()``: the tenant keeps them alive), with
     # their steps list and its length then. The lifecycle replaces the list (or appends to it) when a

@@ -12,6 +12,7 @@ from typing import Any
 
 from pytest_notify.domain import rendering
 from pytest_notify.domain.errors import BadRequestError, ValidationError
+from pytest_notify.domain.extensions import BUILT_IN, Extensions, Rendered
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.letter_pdf import count_pdf_pages, is_pdf, render_letter_pdf
 from pytest_notify.domain.letter_rates import sheets_for_pages
@@ -58,8 +59,11 @@ def prepare_letter(
     now: dt.datetime,
     new_id: uuid.UUID,
     timings: Timings,
+    extensions: Extensions = BUILT_IN,
 ) -> SendOutcome:
-    """Checks 5 to 9 for a templated letter, then the notification with its PDF."""
+    """Checks 5 to 9 for a templated letter, then the notification with its PDF.
+
+    ``extensions`` may change the rendered body and subject; the PDF shows what it gives."""
     _check_permission(service)
     values = dict(request.personalisation)
     template = validate_template(service, request.template_id, "letter", values)
@@ -69,8 +73,12 @@ def prepare_letter(
     except AddressError as error:
         raise ValidationError(error.message) from None
     postage = address.postage or template.current.postage or "second"
-    body = rendering.render_letter_body(template.content, values)
-    subject = rendering.render_letter_subject(template.subject or "", values)
+    notify_text = Rendered(
+        rendering.render_letter_body(template.content, values),
+        rendering.render_letter_subject(template.subject or "", values),
+    )
+    rendered = extensions.render("letter", template, values, notify_text)
+    body, subject = rendered.body, rendered.subject or ""
     contact_block = template.current.letter_contact_block
     if contact_block:
         contact_block = rendering.render_letter_body(contact_block, values)

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 from pytest_notify.domain.email_address import normalise_email_address
 from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.lifecycle import OUTCOMES, OutcomeError, channel_of, check_outcome, replan
+from pytest_notify.domain.extensions import Extensions
+from pytest_notify.domain.lifecycle import (
+    OUTCOMES,
+    OutcomeError,
+    channel_of,
+    check_outcome,
+    natural_outcome,
+    path,
+    replan,
+)
 from pytest_notify.domain.notifications import Notification
 from pytest_notify.domain.phone import normalise_phone_number
 
@@ -109,6 +118,39 @@ class OutcomeRules:
             return
         with contextlib.suppress(OutcomeError):
             replan(notification, status)
+
+    def default_outcome(self, notification: Notification) -> str:
+        """Where a new send ends with no extension: the test's rule for it if the send can follow
+        it (see :meth:`apply`), else its natural outcome."""
+        status = self.outcome_for(notification)
+        if status is not None and status in OUTCOMES[channel_of(notification)]:
+            try:
+                path(notification, status)
+            except OutcomeError:
+                pass
+            else:
+                return status
+        return natural_outcome(notification)
+
+    def settle(self, notification: Notification, extensions: Extensions) -> None:
+        """Plan a new send for its final status: an extension's choice, else :meth:`default_outcome`.
+
+        An extension's status is validated as a test's rule is: one Notify never gives this kind
+        of notification is an error; one this send cannot follow is passed over.
+        """
+        default = self.default_outcome(notification)
+        chosen = extensions.final_status(notification, default)
+        status = default if chosen is None else chosen
+        if status != default:
+            try:
+                check_outcome(status, channel_of(notification))
+            except OutcomeError as error:
+                raise OutcomeError(
+                    f"final status chosen by an extension for {notification.type} {notification.id}: {error}"
+                ) from None
+        if status != natural_outcome(notification):
+            with contextlib.suppress(OutcomeError):
+                replan(notification, status)
 
 
 def _recipient_keys(notification: Notification) -> Iterable[tuple[str, str]]:

@@ -23,6 +23,7 @@ from pytest_notify.domain.documents import (
 )
 from pytest_notify.domain.email_address import normalise_email_address, strip_obscure_whitespace
 from pytest_notify.domain.errors import BadRequestError, InvalidPhoneError
+from pytest_notify.domain.extensions import BUILT_IN, Extensions, Rendered
 from pytest_notify.domain.keys import ApiKey, KeyType
 from pytest_notify.domain.lifecycle import schedule
 from pytest_notify.domain.limits import LimitState, check_daily_limit
@@ -86,10 +87,12 @@ def prepare_send(
     new_id: uuid.UUID,
     timings: Timings,
     limits: LimitState | None = None,
+    extensions: Extensions = BUILT_IN,
 ) -> SendOutcome:
     """Run Notify's checks 5 to 12 for an SMS or email and build the notification.
 
     ``limits`` holds the service's daily counters, for the international SMS limit of step 10.
+    ``extensions`` may change the rendered text; the length checks and billing use what it gives.
     """
     kind = request.notification_type
     if not service.has_permission(kind):
@@ -123,7 +126,8 @@ def prepare_send(
         values, documents = _attach_files(service, request, values, to, smoke_test, new_id)
 
     if kind == "sms":
-        body = rendering.render_sms_body(template.content, values)
+        notify_body = rendering.render_sms_body(template.content, values)
+        body = extensions.render(kind, template, values, Rendered(notify_body)).body
         length = rendering.sms_character_count(body)
         if length > SMS_CHAR_COUNT_LIMIT:
             raise BadRequestError(
@@ -132,17 +136,28 @@ def prepare_send(
             )
         prefix = service.name if service.prefix_sms else None
         billed = rendering.render_sms_body(template.content, values, prefix=prefix) if prefix else body
+        if prefix and body != notify_body:
+            billed = f"{prefix.strip()}: {body}"  # an extension's text, prefixed as Notify would
         fragments = rendering.sms_fragment_count(billed)
         subject = None
     else:
-        body = rendering.render_email_body(template.content, values)
+        rendered = extensions.render(
+            kind,
+            template,
+            values,
+            Rendered(
+                rendering.render_email_body(template.content, values),
+                rendering.render_email_subject(template.subject or "", values),
+            ),
+        )
+        body = rendered.body
         size = len(body.encode("utf-8"))
         if size > EMAIL_MAX_BYTES:
             raise BadRequestError(
                 f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
                 f"Your message is {size} bytes."
             )
-        subject = rendering.render_email_subject(template.subject or "", values)
+        subject = rendered.subject
         fragments = 0
 
     notification = Notification(

@@ -73,6 +73,16 @@ class EmailReplyTo:
 
 
 @dataclass
+class LetterContact:
+    """A letter contact block of the service: the sender's address and details a letter shows."""
+
+    id: uuid.UUID
+    contact_block: str
+    is_default: bool = False
+    archived: bool = False
+
+
+@dataclass
 class Service:
     """One fake Notify service. ``restricted`` is Notify's name for trial mode."""
 
@@ -93,6 +103,7 @@ class Service:
     active: bool = True
     sms_senders: list[SmsSender] = field(default_factory=list)
     reply_to_addresses: list[EmailReplyTo] = field(default_factory=list)
+    letter_contacts: list[LetterContact] = field(default_factory=list)
     templates: dict[uuid.UUID, Template] = field(default_factory=dict)
     api_keys: list[ApiKey] = field(default_factory=list)
     rate_limit: int = DEFAULT_RATE_LIMIT
@@ -146,6 +157,14 @@ class Service:
                 other.is_default = False
         self.reply_to_addresses.append(reply_to)
         return reply_to
+
+    def add_letter_contact(self, contact: LetterContact) -> LetterContact:
+        """Add a letter contact block; a default one takes over from the previous default."""
+        if contact.is_default:
+            for other in self.letter_contacts:
+                other.is_default = False
+        self.letter_contacts.append(contact)
+        return contact
 
     def allowed_recipients(self) -> list[str]:
         """Team members' numbers and addresses, then the guest list, as entered."""

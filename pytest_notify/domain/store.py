@@ -19,6 +19,7 @@ from pytest_notify.domain.callback_dispatch import CallbackDispatcher
 from pytest_notify.domain.clock import Clock, IdFactory, SwitchableClock, SystemClock
 from pytest_notify.domain.documents import Document
 from pytest_notify.domain.errors import AuthError, ConfigurationError, NoResultFound
+from pytest_notify.domain.extensions import BUILT_IN, Extensions
 from pytest_notify.domain.faults import FaultPlan
 from pytest_notify.domain.inbound import DEFAULT_INBOUND_NUMBER, InboundSms, format_user_number
 from pytest_notify.domain.keys import ApiKey, KeyType
@@ -32,6 +33,7 @@ from pytest_notify.domain.service import (
     KNOWN_PERMISSIONS,
     ORGANISATION_TYPES,
     EmailReplyTo,
+    LetterContact,
     Service,
     SmsSender,
     TeamMember,
@@ -51,7 +53,11 @@ class Store:
     With a ``clock`` given, every service shares it.
     """
 
-    def __init__(self, clock: Clock | None = None, ids: IdFactory = uuid.uuid4) -> None:
+    def __init__(
+        self, clock: Clock | None = None, ids: IdFactory = uuid.uuid4, *, extensions: Extensions | None = None
+    ) -> None:
+        self.extensions: Extensions = extensions if extensions is not None else BUILT_IN
+        """What observes and may decide sends (:mod:`.extensions`); the pluggy hooks in pytest and serve."""
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._shared_clock = clock
         self.ids = ids
@@ -136,7 +142,8 @@ class Store:
                     )
                 service.permissions = set(permissions)
             self._tenants[sid] = Tenant(service, service_clock)
-            return service
+        self.extensions.service_created(self, service)  # outside the lock: it may call the store
+        return service
 
     def clock_for(self, service_id: uuid.UUID) -> Clock:
         """The clock of one service (the store's own for an unknown id)."""
@@ -351,6 +358,19 @@ class Store:
             reply_to = EmailReplyTo(id=reply_to_id or self.ids(), email_address=email_address, is_default=is_default)
             return self.get_service(service_id).add_reply_to_address(reply_to)
 
+    def add_letter_contact(
+        self,
+        service_id: uuid.UUID,
+        contact_block: str,
+        *,
+        is_default: bool = False,
+        contact_id: uuid.UUID | None = None,
+    ) -> LetterContact:
+        """Add a letter contact block (a letter template shows the block its version was saved with)."""
+        with self._lock:
+            contact = LetterContact(id=contact_id or self.ids(), contact_block=contact_block, is_default=is_default)
+            return self.get_service(service_id).add_letter_contact(contact)
+
     # -- notifications -----------------------------------------------------------------------
 
     def send(self, service: Service, api_key: ApiKey, request: SendRequest) -> SendOutcome:
@@ -365,6 +385,7 @@ class Store:
                 new_id=self.ids(),
                 timings=tenant.timings,
                 limits=tenant.limits,
+                extensions=self.extensions,
             )
             notification = outcome.notification
             if notification.persisted:
@@ -374,17 +395,25 @@ class Store:
             misuse = simulator_recipient_misuse(api_key, notification.type, notification.to)
             if misuse:
                 tenant.note_key_misuse(misuse)
-            return outcome
+        self._announce(service, api_key, notification)
+        return outcome
 
     def send_letter(self, service: Service, api_key: ApiKey, request: LetterRequest) -> SendOutcome:
         """A templated letter: the send checks, its PDF, and storing it."""
         with self._lock:
             tenant = self._tenant(service.id)
             outcome = prepare_letter(
-                service, api_key, request, now=tenant.now(), new_id=self.ids(), timings=tenant.timings
+                service,
+                api_key,
+                request,
+                now=tenant.now(),
+                new_id=self.ids(),
+                timings=tenant.timings,
+                extensions=self.extensions,
             )
             self._keep(tenant, outcome.notification)
-            return outcome
+        self._announce(service, api_key, outcome.notification)
+        return outcome
 
     def send_precompiled_letter(
         self, service: Service, api_key: ApiKey, *, reference: str, content: str, postage: str | None
@@ -404,14 +433,22 @@ class Store:
                 timings=tenant.timings,
             )
             self._keep(tenant, notification)
-            return notification
+        self._announce(service, api_key, notification)
+        return notification
 
     def _keep(self, tenant: Tenant, notification: Notification) -> None:
         notification.seq = self._next_seq()
-        tenant.outcomes.apply(notification)  # an outcome the test chose for this recipient or template
+        # An extension's final status, else an outcome the test chose for this recipient or template.
+        tenant.outcomes.settle(notification, self.extensions)
         tenant.add(notification)
         # After storing, as Notify increments its counters after persisting (test keys never count).
         limits.record_send(tenant.limits, notification)
+
+    def _announce(self, service: Service, api_key: ApiKey, notification: Notification) -> None:
+        # Outside the lock, so an observer that reads the store (or is slow) holds up no other test.
+        if notification.persisted:
+            self.extensions.notification_stored(notification)
+        self.extensions.send_accepted(service, api_key, notification)
 
     def _precompiled_template(self, service: Service) -> Template:
         """Notify's hidden "Pre-compiled PDF" letter template, made on first use."""

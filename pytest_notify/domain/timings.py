@@ -28,9 +28,16 @@ DEFAULT_WAIT = 5.0
 """Seconds ``wait_for`` waits by default: every realistic delay but the letter calendar fits in it."""
 
 
+MAX_DELAY = 366 * 86400.0
+"""The longest delay a timing may have (a year): longer ones would put statuses past the end of time."""
+
+
 def _check_seconds(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigurationError(f"timings: {name} must be a number of seconds >= 0, not {value!r}")
+    # NaN passes "< 0"; it and huge delays (from JSON, say) would fail later, at a send.
+    if not value <= MAX_DELAY:
+        raise ConfigurationError(f"timings: {name} must be at most {MAX_DELAY:.0f} seconds (366 days), not {value!r}")
     return float(value)
 
 

@@ -7,13 +7,16 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import pluggy
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.clock import Clock, SystemClock
 from pytest_notify.domain.errors import NotifyError
 from pytest_notify.domain.store import Store
+from pytest_notify.hooks import HookExtensions
 from pytest_notify.http.auth import authenticate
+from pytest_notify.http.control import ControlApi, ControlBackend
 from pytest_notify.http.faults import ConnectionDropped, FaultInjector
 from pytest_notify.http.routes import AUTHENTICATED, URL_MAP
 from pytest_notify.http.serialization import add_notify_headers, dumps, json_response, routing_error
@@ -29,12 +32,21 @@ class NotifyApp:
     """The WSGI app. Unexpected exceptions are answered with Notify's 500 and kept in ``errors``
     so that the test that caused them fails at teardown."""
 
-    def __init__(self, store: Store, jwt_clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        jwt_clock: Clock | None = None,
+        *,
+        control: ControlBackend | None = None,
+        admin_token: str | None = None,
+    ) -> None:
         self.store = store
         self.jwt_clock: Clock = jwt_clock if jwt_clock is not None else SystemClock()
         self.errors: list[tuple[str, BaseException]] = []
         self._errors_lock = threading.Lock()
         self.faults = FaultInjector()
+        self.control = ControlApi(store, control, admin_token, self._record_error)
+        """The control API under ``/_notify/`` (:mod:`pytest_notify.http.control`)."""
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
@@ -49,6 +61,8 @@ class NotifyApp:
     def _answer(self, request: Request) -> Response:
         # The Node client joins base URL and path with no care for slashes ("//v2/..."): merge them.
         path = _SLASHES.sub("/", request.path)
+        if self.control.handles(path):
+            return self.control.answer(request, path)
         adapter = URL_MAP.bind("notify", path_info=path)
         try:
             endpoint, args = adapter.match(path, method=request.method)
@@ -72,12 +86,15 @@ class NotifyApp:
         except ConnectionDropped:
             raise
         except Exception as error:
-            with self._errors_lock:
-                self.errors.append((f"{request.method} {request.path}", error))
+            self._record_error(f"{request.method} {request.path}", error)
             return json_response(
                 {"errors": [{"error": type(error).__name__, "message": "Internal server error"}], "status_code": 500},
                 500,
             )
+
+    def _record_error(self, where: str, error: BaseException) -> None:
+        with self._errors_lock:
+            self.errors.append((where, error))
 
     def take_errors(self) -> list[tuple[str, BaseException]]:
         """The unexpected errors so far, emptying the list."""
@@ -94,6 +111,23 @@ def _method_not_allowed(error: MethodNotAllowed) -> Response:
     return response
 
 
-def create_app(store: Store | None = None, *, jwt_clock: Clock | None = None, **_: Any) -> NotifyApp:
-    """A WSGI app serving ``store`` (a new, empty one if not given)."""
-    return NotifyApp(store if store is not None else Store(), jwt_clock=jwt_clock)
+def create_app(
+    store: Store | None = None,
+    *,
+    jwt_clock: Clock | None = None,
+    hooks: pluggy.PluginManager | None = None,
+    control: ControlBackend | None = None,
+    admin_token: str | None = None,
+    **_: Any,
+) -> NotifyApp:
+    """A WSGI app serving ``store`` (a new, empty one if not given).
+
+    With ``hooks`` (:func:`pytest_notify.hooks.make_plugin_manager`), the store reports to and
+    asks their ``notify_*`` hooks from now on; without, it keeps the extensions it has."""
+    if store is None:
+        store = Store()
+    if hooks is not None:
+        store.extensions = HookExtensions(hooks)
+    # control: how the control API (/_notify/) makes services' notify objects; admin_token: what it
+    # then requires as "Authorization: Bearer ..." (see pytest_notify.http.control).
+    return NotifyApp(store, jwt_clock=jwt_clock, control=control, admin_token=admin_token)

@@ -42,3 +42,47 @@ URL_MAP = Map(
     strict_slashes=False,
     merge_slashes=False,
 )
+
+CONTROL_PREFIX = "/_notify"
+"""The control API's paths (see :mod:`pytest_notify.http.control` and docs/control-api.md)."""
+
+_SERVICE = f"{CONTROL_PREFIX}/services/<service_id>"
+
+# The control API: the powers of the `notify` object over HTTP, in JSON, never JWT-authenticated.
+CONTROL_MAP = Map(
+    [
+        Rule(f"{CONTROL_PREFIX}/", methods=["GET"], endpoint="index"),
+        Rule(f"{CONTROL_PREFIX}/reset", methods=["POST"], endpoint="reset"),
+        Rule(f"{CONTROL_PREFIX}/services", methods=["GET"], endpoint="list_services"),
+        Rule(f"{CONTROL_PREFIX}/services", methods=["POST"], endpoint="create_service"),
+        Rule(_SERVICE, methods=["GET"], endpoint="get_service"),
+        Rule(_SERVICE, methods=["PATCH"], endpoint="update_service"),
+        Rule(_SERVICE, methods=["DELETE"], endpoint="delete_service"),
+        Rule(f"{_SERVICE}/keys", methods=["GET"], endpoint="list_keys"),
+        Rule(f"{_SERVICE}/keys", methods=["POST"], endpoint="create_key"),
+        Rule(f"{_SERVICE}/keys/<key>", methods=["DELETE"], endpoint="revoke_key"),
+        Rule(f"{_SERVICE}/templates", methods=["GET"], endpoint="list_templates"),
+        Rule(f"{_SERVICE}/templates", methods=["POST"], endpoint="create_template"),
+        Rule(f"{_SERVICE}/templates/<template_id>", methods=["GET"], endpoint="get_template"),
+        Rule(f"{_SERVICE}/templates/<template_id>", methods=["DELETE"], endpoint="remove_template"),
+        Rule(f"{_SERVICE}/templates/<template_id>/versions", methods=["POST"], endpoint="new_template_version"),
+        Rule(f"{_SERVICE}/notifications", methods=["GET"], endpoint="list_notifications"),
+        Rule(f"{_SERVICE}/notifications/advance", methods=["POST"], endpoint="advance_all"),
+        Rule(f"{_SERVICE}/notifications/<notification_id>", methods=["GET"], endpoint="get_notification"),
+        Rule(f"{_SERVICE}/notifications/<notification_id>/advance", methods=["POST"], endpoint="advance_notification"),
+        Rule(f"{_SERVICE}/dashboard", methods=["GET"], endpoint="dashboard"),
+        Rule(f"{_SERVICE}/usage", methods=["GET"], endpoint="usage"),
+        Rule(f"{_SERVICE}/callbacks", methods=["GET"], endpoint="callbacks"),
+        Rule(f"{_SERVICE}/callbacks/<kind>", methods=["PUT", "DELETE"], endpoint="set_callback"),
+        Rule(f"{_SERVICE}/received-texts", methods=["POST"], endpoint="receive_text"),
+        Rule(f"{_SERVICE}/clock", methods=["GET"], endpoint="get_clock"),
+        Rule(f"{_SERVICE}/clock/<action>", methods=["POST"], endpoint="move_clock"),
+        Rule(f"{_SERVICE}/timings", methods=["GET", "PUT"], endpoint="timings"),
+        Rule(f"{_SERVICE}/outcomes", methods=["POST"], endpoint="set_outcome"),
+        Rule(f"{_SERVICE}/outcomes", methods=["DELETE"], endpoint="clear_outcomes"),
+        Rule(f"{_SERVICE}/faults", methods=["GET", "DELETE"], endpoint="faults"),
+        Rule(f"{_SERVICE}/faults", methods=["POST"], endpoint="inject_fault"),
+    ],
+    strict_slashes=False,
+    merge_slashes=False,
+)

@@ -44,9 +44,17 @@ def parse_json_body(request: Request) -> Any:
 
 
 def post_notification(store: Store, caller: Caller, request: Request, notification_type: str) -> Response:
-    """``POST /v2/notifications/{sms,email}``."""
+    """``POST /v2/notifications/{sms,email,letter}``; every Notify error is reported to the extensions."""
     if notification_type not in ("sms", "email", "letter"):
         raise _RoutingNotFound
+    try:
+        return _post_notification(store, caller, request, notification_type)
+    except NotifyError as error:
+        store.extensions.send_refused(caller.service, caller.api_key, notification_type, error)
+        raise
+
+
+def _post_notification(store: Store, caller: Caller, request: Request, notification_type: str) -> Response:
     # Step 2, right after authentication and before the body is read: an invalid body can get a 429.
     store.check_rate_limits(caller.service, caller.api_key, notification_type)
     body = parse_json_body(request)

@@ -61,21 +61,46 @@ V2_ERROR_NAMES = {
 }
 
 
-NOTIFY_OWN_500_PATH = re.compile(r"^/v2/template/[^/]*/preview/?$")
+# Where Notify's own code fails with a 500 on input its schema lets through, and the fake may copy it
+# on purpose (docs/fidelity.md): a template preview whose body is JSON but not an object
+# (``TypeError``), and an email whose ``sanitise_content_for`` lists items that are not strings
+# (notifications-utils' ``InsensitiveDict.make_key``: ``AttributeError``, or ``TypeError`` for an
+# unhashable item). The fake must not record these as its own bugs: callers check that separately.
+NOTIFY_OWN_500 = re.compile(r"^/v2/(template/[^/]*/preview|notifications/email)/?$")
+
+
+CONTROL_PREFIX = "/_notify"
+
+
+def check_control_answer(status: int, headers: Any, raw: bytes) -> Any:
+    """The fake's own control API (docs/control-api.md): never a 5xx (its 500 ``internal_error`` is a
+    bug of the fake), JSON answers, and every error ``{"error": ..., "message": ...}``."""
+    assert status < 500, f"{status}: {raw[:500]!r}"
+    if not raw:
+        assert status in (200, 204) or status >= 300, status
+        return None
+    body = json.loads(raw)
+    if status >= 400:
+        assert isinstance(body, dict) and set(body) == {"error", "message"}, body
+        assert isinstance(body["error"], str) and body["error"] and body["error"] != "internal_error", body
+        assert isinstance(body["message"], str) and body["message"], body
+    return body
 
 
 def check_notify_answer(status: int, headers: Any, raw: bytes, method: str = "GET", path: str = "") -> Any:
-    """Assert an answer is one Notify could give: no 5xx, Notify's JSON encoding, and every error in
-    the v2 envelope (reference §2.1) or one of the routing shapes (§2.3). Returns the parsed body.
-
-    One 5xx is Notify's own: a template preview whose body is JSON but not an object fails in Notify
-    with a ``TypeError`` (``template_views._preview_json``), and the fake copies it on purpose."""
-    if status == 500 and method == "POST" and NOTIFY_OWN_500_PATH.match(path):
-        assert json.loads(raw) == {
-            "errors": [{"error": "TypeError", "message": "Internal server error"}],
-            "status_code": 500,
-        }, raw
-        return None
+    """Assert an answer is one Notify could give: no 5xx (but Notify's own, above), Notify's JSON
+    encoding, and every error in the v2 envelope (reference §2.1) or one of the routing shapes (§2.3).
+    Under ``/_notify/``, the fake's own control API answers in its own shapes instead.
+    Returns the parsed body."""
+    if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+        return None if method == "HEAD" else check_control_answer(status, headers, raw)
+    if status == 500 and method == "POST" and NOTIFY_OWN_500.match(path):
+        body = json.loads(raw)
+        assert body in (
+            {"errors": [{"error": name, "message": "Internal server error"}], "status_code": 500}
+            for name in ("TypeError", "AttributeError")
+        ), raw
+        return body
     assert status < 500, f"{status}: {raw[:500]!r}"
     if method == "HEAD":
         return None
@@ -161,11 +186,12 @@ class World:
     letter_id: str
     received_id: str
 
-    def keys(self) -> list[ApiKey]:
+    def api_keys(self) -> list[ApiKey]:
         return [self.live, self.team, self.test]
 
 
-def make_world() -> World:
+def make_world(control: Any = None) -> World:
+    """``control``: a control API backend (``FakeControlBackend()``) to serve ``/_notify/`` too."""
     store = Store()
     service = store.create_service(
         "Adversarial",
@@ -183,7 +209,7 @@ def make_world() -> World:
     sms = store.add_template(service.id, "sms", "Hello ((name)), ((code?? has a code))")
     email = store.add_template(service.id, "email", "Dear ((name)),\n\n^ ((body))", subject="About ((thing))")
     letter = store.add_template(service.id, "letter", "Dear ((name))", subject="Letter")
-    app = create_app(store)
+    app = create_app(store) if control is None else create_app(store, control=control)
     from werkzeug.test import Client
 
     client = Client(app)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+# hypothesis too: its pytest plugin imports it at the end of every inner run, and an in-process run
+# that imported it afresh drops it again, so each run paid about 2 s to import it anew.
+import hypothesis  # noqa: F401
 import notifications_python_client  # noqa: F401
 import pytest
 

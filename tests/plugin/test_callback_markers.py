@@ -68,7 +68,7 @@ def test_callbacks_from_the_marker(pytester: pytest.Pytester, make_test_file: Ma
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ('"https://example.com/cb"', "a callback is (url, bearer_token); got 'https://example.com/cb'"),
+        ('"https://example.com/cb"', "delivery_status_callback must be a (url, bearer_token) pair or None, got 'https"),
         ('("ftp://example.com/cb", "token-1234")', "a callback URL must start with https://"),
         ('("https://example.com/cb", "")', "a callback needs a bearer token"),
     ],

@@ -9,7 +9,16 @@ import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-PAGES = ("api-keys.md", "quickstart.md", "dashboard-usage-limits.md", "fixtures.md", "../README.md")
+PAGES = (
+    "api-keys.md",
+    "quickstart.md",
+    "dashboard-usage-limits.md",
+    "fixtures.md",
+    "hooks.md",
+    "control-api.md",
+    "markers-and-scenarios.md",
+    "../README.md",
+)
 
 
 def examples(page: str) -> list[str]:

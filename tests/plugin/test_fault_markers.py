@@ -65,7 +65,7 @@ def test_the_closest_marker_wins(pytester: pytest.Pytester, make_test_file: Make
 @pytest.mark.parametrize(
     ("faults", "problem"),
     [
-        ('"500"', "faults takes a list, such as [fault('500', endpoint='send_sms')], not '500'"),
+        ('"500"', "faults must be a list of fault(...), kinds or dicts, got '500' (str)"),
         ('["502"]', "fault kind '502' is not one of 500, 503, 429, latency, drop, hang"),
         ('[{"kind": "500", "tmes": 2}]', "unknown fault option(s) tmes; a fault takes endpoint, recipient"),
         ('[{"endpoint": "send_sms"}]', "faults: each is fault(...), a kind (500, 503, 429, latency, drop, hang)"),

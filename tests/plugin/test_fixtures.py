@@ -120,13 +120,18 @@ def test_the_service_is_removed_from_the_store_at_teardown(
         """
         ids = []
 
-        def test_one(notify, notify_server):
-            ids.append(notify.service.id)
+        # Either test may run first (pytest-randomly shuffles them): each checks the one before it.
+        def check(notify, notify_server):
             assert notify_server.store.find_service(notify.service.id) is notify.service
+            assert [notify_server.store.find_service(earlier) for earlier in ids] == [None] * len(ids)
+            assert [s.id for s in notify_server.store.services()] == [notify.service.id]
+            ids.append(notify.service.id)
+
+        def test_one(notify, notify_server):
+            check(notify, notify_server)
 
         def test_two(notify, notify_server):
-            assert notify_server.store.find_service(ids[0]) is None
-            assert [s.id for s in notify_server.store.services()] == [notify.service.id]
+            check(notify, notify_server)
         """
     )
     pytester.runpytest().assert_outcomes(passed=2)
