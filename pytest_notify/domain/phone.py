@@ -8,6 +8,7 @@ it can bill. Errors carry the *legacy v2* texts, because that is what the v2 API
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -144,6 +145,9 @@ class PhoneNumber:
     """The E.164 country calling code, e.g. 44, 33, 1."""
 
 
+# Pure and costly (about 200 us of libphonenumber), and called twice per text message (schema
+# check, then the send); tests send to a few numbers again and again. Errors are not cached.
+@functools.lru_cache(maxsize=4096)
 def parse_phone_number(number: str) -> PhoneNumber:
     """Validate as the v2 schema does (international numbers and landlines allowed).
 
@@ -169,6 +173,7 @@ def check_phone_permissions(phone: PhoneNumber, *, allow_international: bool, al
         raise PhoneNumberError.from_code(NOT_A_UK_MOBILE)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_phone_number(number: str) -> str | None:
     """The E.164-without-plus form used for allow-list matching, or None if it does not parse.
 
