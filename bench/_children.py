@@ -1,6 +1,6 @@
 """Measurements that need a fresh interpreter each: the scale figures and server start-up.
 
-    python bench/_children.py scale N
+    python bench/_children.py scale 1000,10000,100000 ROUNDS
     python bench/_children.py services N_SERVICES PER_SERVICE
     python bench/_children.py startup fake|canned ROUNDS
 
@@ -64,52 +64,68 @@ def _first_page_ms(app: Any, service: Any, key: Any, query: str = "", rounds: in
 
     client = Client(app)
     times = []
-    for _ in range(rounds + 3):
+    for _ in range(rounds + 2):
         headers = {"Authorization": f"Bearer {_token(key.secret, str(service.id))}"}
         start = time.perf_counter()
         response = client.get(f"/v2/notifications{query}", headers=headers)
         times.append(time.perf_counter() - start)
         assert response.status_code == 200, response.data
-    return statistics.median(times[3:]) * 1000
+    return statistics.median(times[2:]) * 1000
 
 
-def scale(count: int, rounds: int) -> dict[str, Any]:
+def scale(sizes: list[int], rounds: int) -> list[dict[str, Any]]:
+    """One store per size, built in this process one after the other (memory: the growth of RSS while
+    each is built), then the first page of each read in interleaved rounds (1,000, 10,000, 100,000,
+    then rotated), so their ratio is measured side by side, as the other figures are."""
     from pytest_notify.domain.store import Store
     from pytest_notify.http.app import create_app
 
-    store = Store()
-    service, key, template = _new_service(store)
-    gc.collect()
-    before = rss()
-    traced_per = None
-    if count <= 1000:
-        # Exact Python allocations for a small store (tracemalloc slows sends ~4x, so not for big ones).
-        tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-    started = time.perf_counter()
-    _fill(store, service, key, template, count)
-    build_s = time.perf_counter() - started
-    gc.collect()
-    if count <= 1000:
-        traced_per = (tracemalloc.get_traced_memory()[0] - base) / count
-        tracemalloc.stop()
-    rss_per = (rss() - before) / count
-    app = create_app(store)
-    page = _first_page_ms(app, service, key, rounds=rounds)
-    # Worst cases, for information: a filter nothing matches, and a key type that sent nothing,
-    # both read every notification inside retention.
-    filtered = _first_page_ms(app, service, key, "?template_type=email", rounds=max(5, rounds // 3))
-    test_key = next(k for k in service.api_keys if k.key_type.value == "test")
-    other_key = _first_page_ms(app, service, test_key, rounds=max(5, rounds // 3))
-    return {
-        "count": count,
-        "build_us_per_send": build_s / count * 1e6,
-        "rss_bytes_per_notification": rss_per,
-        "traced_bytes_per_notification": traced_per,
-        "first_page_ms": page,
-        "no_match_filter_ms": filtered,
-        "other_key_type_ms": other_key,
-    }
+    built = []
+    for count in sorted(sizes):
+        store = Store()
+        service, key, template = _new_service(store)
+        gc.collect()
+        before = rss()
+        traced = count == min(sizes) and count <= 1000
+        if traced:
+            # Exact Python allocations for the small store (tracemalloc slows sends ~4x).
+            tracemalloc.start()
+            base = tracemalloc.get_traced_memory()[0]
+        started = time.perf_counter()
+        _fill(store, service, key, template, count)
+        build_s = time.perf_counter() - started
+        gc.collect()
+        traced_per = None
+        if traced:
+            traced_per = (tracemalloc.get_traced_memory()[0] - base) / count
+            tracemalloc.stop()
+        built.append(
+            {
+                "count": count,
+                "app": create_app(store),
+                "service": service,
+                "key": key,
+                "build_us_per_send": build_s / count * 1e6,
+                "rss_bytes_per_notification": (rss() - before) / count,
+                "traced_bytes_per_notification": traced_per,
+                "first_page_rounds": [],
+            }
+        )
+    for r in range(rounds):
+        shift = r % len(built)
+        for entry in built[shift:] + built[:shift]:
+            entry["first_page_rounds"].append(_first_page_ms(entry["app"], entry["service"], entry["key"], rounds=5))
+    results = []
+    for entry in built:
+        service, key, app = entry.pop("service"), entry.pop("key"), entry.pop("app")
+        entry["first_page_ms"] = statistics.median(entry["first_page_rounds"])
+        # Worst cases, for information: a filter nothing matches, and a key type that sent nothing,
+        # both read every notification inside retention.
+        entry["no_match_filter_ms"] = _first_page_ms(app, service, key, "?template_type=email", rounds=5)
+        test_key = next(k for k in service.api_keys if k.key_type.value == "test")
+        entry["other_key_type_ms"] = _first_page_ms(app, service, test_key, rounds=5)
+        results.append(entry)
+    return results
 
 
 def services(count: int, per_service: int, rounds: int) -> dict[str, Any]:
@@ -176,8 +192,9 @@ def startup(kind: str, rounds: int) -> dict[str, Any]:
 
 def main() -> None:
     what = sys.argv[1]
+    result: Any
     if what == "scale":
-        result = scale(int(sys.argv[2]), int(sys.argv[3]))
+        result = scale([int(n) for n in sys.argv[2].split(",")], int(sys.argv[3]))
     elif what == "services":
         result = services(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     elif what == "startup":

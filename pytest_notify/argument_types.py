@@ -31,7 +31,21 @@ class Described:
 def parameter_types(function: Callable[..., Any]) -> dict[str, Any]:
     """The evaluated annotations of ``function``'s parameters, ``Annotated`` metadata kept."""
     hints = typing.get_type_hints(function, include_extras=True)
-    return {name: hints.get(name, Any) for name in inspect.signature(function).parameters}
+    return {
+        name: _without_implicit_optional(hints.get(name, Any), parameter.default)
+        for name, parameter in inspect.signature(function).parameters.items()
+    }
+
+
+def _without_implicit_optional(hint: Any, default: object) -> Any:
+    """Python 3.10's ``get_type_hints`` wraps the annotation of a parameter defaulting to None in
+    ``Optional[...]`` (3.11 stopped): undo that around an ``Annotated``, so its description reads the
+    same on every Python (it says itself whether None is allowed)."""
+    if default is None and typing.get_origin(hint) is typing.Union:
+        arms = [arm for arm in typing.get_args(hint) if arm is not type(None)]
+        if len(arms) == 1 and typing.get_origin(arms[0]) is typing.Annotated:
+            return arms[0]
+    return hint
 
 
 def matches(value: object, hint: Any) -> bool:
