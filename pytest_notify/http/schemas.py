@@ -22,6 +22,7 @@ from jsonschema import ValidationError as SchemaError
 
 from pytest_notify.domain.clock import utc
 from pytest_notify.domain.errors import ValidationError
+from pytest_notify.domain.notifications import FILTER_STATUSES
 from pytest_notify.http.schema_formats import FORMATS, NOW
 
 __all__ = [
@@ -47,24 +48,7 @@ Schema = dict[str, Any]
 TEMPLATE_TYPES: tuple[str, ...] = ("sms", "email", "letter")
 """Notify's template and notification types, in its order. Enum messages list them in this order."""
 
-NOTIFICATION_STATUS_FILTERS: tuple[str, ...] = (
-    "cancelled",
-    "created",
-    "sending",
-    "sent",
-    "delivered",
-    "pending",
-    "failed",
-    "technical-failure",
-    "temporary-failure",
-    "permanent-failure",
-    "pending-virus-check",
-    "validation-failed",
-    "virus-scan-failed",
-    "returned-letter",
-    "accepted",
-    "received",
-)
+NOTIFICATION_STATUS_FILTERS: tuple[str, ...] = FILTER_STATUSES
 """The values ``GET /v2/notifications?status=`` accepts, in the order Notify's message lists them (§3.7)."""
 
 # --------------------------------------------------------------------------- schemas
