@@ -226,8 +226,8 @@ def resolve_options(
     scalars = {option.name: _resolve(config, option, env) for option in _OPTIONS}
     known = frozenset(service_keys) - set(_NOT_SERVICE_KEYS)
     service: dict[str, Setting[Any]] = {key: scalars.pop(key) for key in SERVICE_DEFAULTS}
-    # Weakest first, so each stronger source replaces a key; an own option beats KEY=VALUE in no source,
-    # so saying one key both ways in one source is an error rather than a silent choice.
+    # Weakest source first, so a stronger one replaces a key. Within one source neither form of a key
+    # (--notify-trial-mode, trial_mode=...) outranks the other, so saying both is an error, not a guess.
     for source, items, where in (
         (INI, config.getini("notify_service"), "ini notify_service"),
         (ENV, _split_env(env, f"{ENV_PREFIX}SERVICE"), f"env {ENV_PREFIX}SERVICE"),
