@@ -17,26 +17,55 @@ it off with the rest.
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pluggy
 import pytest
 
-from pytest_notify.hooks import HookExtensions, NotifyPluginManager, make_plugin_manager
-from pytest_notify.server import NotifyServer
+from pytest_notify import hookspecs
+
+if TYPE_CHECKING:
+    from pytest_notify.hooks import NotifyPluginManager
+    from pytest_notify.server import NotifyServer
 
 # One manager per pytest session, found from pytest's own plugin manager (each pytester run in
-# the same process has its own); weak, so a finished run's is let go.
+# the same process has its own); weak, so a finished run's is let go. Made when first needed (a
+# plugin with notify_* hooks, the server, the notify_hooks fixture), so that a session that never
+# uses the fake does not import it or scan the installed packages' entry points.
 _MANAGERS: weakref.WeakKeyDictionary[pytest.PytestPluginManager, NotifyPluginManager] = weakref.WeakKeyDictionary()
+_HOOK_NAMES = frozenset(name for name in dir(hookspecs) if name.startswith("notify_"))
+_MARK = f"{hookspecs.PROJECT}_impl"  # the attribute pluggy's HookimplMarker sets on what it marks
 
 
 def plugin_manager(manager: pytest.PytestPluginManager) -> NotifyPluginManager:
     """The ``notify_*`` plugin manager of the pytest session whose plugin manager is ``manager``."""
     hooks = _MANAGERS.get(manager)
     if hooks is None:
+        from pytest_notify.hooks import make_plugin_manager
+
         hooks = _MANAGERS[manager] = make_plugin_manager()
     return hooks
+
+
+def may_implement_hooks(plugin: object) -> bool:
+    """Whether ``plugin`` may have ``notify_*`` implementations, without the plugin manager: a
+    routine named like a hook, or marked with ``hookimpl`` (what
+    :meth:`~pytest_notify.hooks.NotifyPluginManager.implements_hooks` then checks for good)."""
+    try:
+        names = [name for name in dir(plugin) if name.startswith("notify_")]
+    except Exception:  # an object that cannot even list its attributes has no hooks for us
+        return False
+    for name in names:
+        try:
+            value = getattr(plugin, name)
+        except Exception:
+            continue
+        if inspect.isroutine(value) and (name in _HOOK_NAMES or hasattr(value, _MARK)):
+            return True
+    return False
 
 
 def pytest_plugin_registered(plugin: object, manager: pytest.PytestPluginManager) -> None:
@@ -44,8 +73,10 @@ def pytest_plugin_registered(plugin: object, manager: pytest.PytestPluginManager
 
     Historic: pytest calls it for the plugins registered before this one as well.
     """
+    if plugin is None or not may_implement_hooks(plugin):
+        return
     hooks = plugin_manager(manager)
-    if plugin is None or hooks.is_registered(plugin) or not hooks.implements_hooks(plugin):
+    if hooks.is_registered(plugin) or not hooks.implements_hooks(plugin):
         return
     name = manager.get_name(plugin)
     try:
@@ -60,6 +91,8 @@ def pytest_plugin_registered(plugin: object, manager: pytest.PytestPluginManager
 
 def attach(server: NotifyServer, config: pytest.Config) -> NotifyServer:
     """Make ``server``'s store report to (and ask) this session's ``notify_*`` hooks."""
+    from pytest_notify.hooks import HookExtensions
+
     hooks = plugin_manager(config.pluginmanager)
     server.hooks = hooks
     server.store.extensions = HookExtensions(hooks)

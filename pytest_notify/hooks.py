@@ -22,10 +22,10 @@ import pluggy
 
 from pytest_notify import hookspecs
 from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.extensions import Rendered
 
 if TYPE_CHECKING:
     from pytest_notify.domain.errors import NotifyError
+    from pytest_notify.domain.extensions import Rendered
     from pytest_notify.domain.keys import ApiKey
     from pytest_notify.domain.notifications import Notification
     from pytest_notify.domain.service import Service
@@ -192,6 +192,8 @@ class HookExtensions:
             personalisation=personalisation,
             default=default,
         )
+        from pytest_notify.domain.extensions import Rendered  # imported with the domain: loaded by now
+
         if result is None:
             return default
         if isinstance(result, str):

@@ -28,7 +28,6 @@ from pytest_notify.markers import (
     signature_text,
 )
 from pytest_notify.scenarios import SCENARIOS, scenario_marker_name
-from pytest_notify.service_setup import check_settings
 
 DOCS = "docs/markers-and-scenarios.md"
 
@@ -124,6 +123,8 @@ def _problems(item: pytest.Item, checked: dict[tuple[int, ...], list[str]]) -> l
 
 
 def _check(item: pytest.Item, layers: list[list[MarkerCall]]) -> list[str]:
+    from pytest_notify.service_setup import check_settings  # the fake itself: only for marked tests
+
     try:
         plan = plan_from_markers(layers, options.session_options(item.config).service_overrides())
         check_settings(plan.settings)

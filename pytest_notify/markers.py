@@ -16,18 +16,22 @@ markers around it compose.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pytest_notify.argument_types import Described, describe, matches, parameter_types, shown
-from pytest_notify.domain.callbacks import CallbackApi
 from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.service import TeamMember
-from pytest_notify.domain.timings import Timings
-from pytest_notify.faults import FaultSpec
+
+if TYPE_CHECKING:
+    # Named by notify_service's annotations, which are only read to check a marker: imported then
+    # (_import_annotation_types), as they bring in the domain and the HTTP layer, and the plugin
+    # imports this module at start-up for the markers' --markers lines.
+    from pytest_notify.domain.callbacks import CallbackApi
+    from pytest_notify.domain.service import TeamMember
+    from pytest_notify.domain.timings import Timings
+    from pytest_notify.faults import FaultSpec
 
 USED_UP = "limit"
 """A ``sent_today`` count meaning "all of the channel's daily limit"."""
@@ -36,7 +40,7 @@ SCENARIO_MARKER = "notify_scenario"
 
 Limit = Annotated[int | None, Described("a whole number of 0 or more (None: Notify's default)")]
 Callback = Annotated[
-    tuple[str, str] | Mapping[str, str] | CallbackApi | None, Described("a (url, bearer_token) pair or None")
+    "tuple[str, str] | Mapping[str, str] | CallbackApi | None", Described("a (url, bearer_token) pair or None")
 ]
 Choice = Annotated[str | Mapping[str, Any], Described("a string or a dict")]
 
@@ -138,6 +142,7 @@ def checked_arguments(
     for argument in kwargs:
         if argument not in parameters:
             raise MarkerError(f"{label}: unknown argument {argument!r}{_suggest(argument, parameters)}")
+    _import_annotation_types()
     types = parameter_types(function)
     for argument, value in kwargs.items():
         if not matches(value, types[argument]):
@@ -145,7 +150,22 @@ def checked_arguments(
     return dict(kwargs)
 
 
+def _import_annotation_types() -> None:
+    """Put the types :func:`notify_service`'s annotations name into this module, where
+    ``typing.get_type_hints`` looks for them (see the imports at the top)."""
+    if "FaultSpec" in globals():
+        return
+    from pytest_notify.domain.callbacks import CallbackApi
+    from pytest_notify.domain.service import TeamMember
+    from pytest_notify.domain.timings import Timings
+    from pytest_notify.faults import FaultSpec
+
+    globals().update(CallbackApi=CallbackApi, TeamMember=TeamMember, Timings=Timings, FaultSpec=FaultSpec)
+
+
 def _suggest(argument: str, parameters: Iterable[str]) -> str:
+    import difflib
+
     known = list(parameters)  # in the signature's order, as the docs list them
     close = difflib.get_close_matches(argument, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""

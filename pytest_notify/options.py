@@ -15,17 +15,18 @@ import os
 import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pytest
 
-from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.service import ORGANISATION_TYPES
-from pytest_notify.domain.timings import MODES as TIMINGS_MODES
+from pytest_notify.domain.choices import ORGANISATION_TYPES, TIMINGS_MODES
 from pytest_notify.exceptions import KEY_MISUSE_MODES
-from pytest_notify.markers import SERVICE_MARKER, MarkerError, checked_arguments, notify_service
-from pytest_notify.server import NotifyServer
-from pytest_notify.service_setup import check_settings
+
+if TYPE_CHECKING:
+    from pytest_notify.server import NotifyServer
+
+# pytest imports this module for every run where the plugin is installed, used or not: what needs the
+# fake itself (the server, the markers' checks, the domain) is imported where it is used.
 
 T = TypeVar("T")
 
@@ -300,6 +301,12 @@ def check_service_settings(options: NotifyOptions) -> None:
     """Check the default settings as a marker's are (types, then a dry run making the service), so a
     bad one fails the run at start rather than every test."""
     overrides = options.service_overrides()
+    if not overrides:
+        return  # the built-in defaults (and nothing to import)
+    from pytest_notify.domain.errors import ConfigurationError
+    from pytest_notify.markers import SERVICE_MARKER, MarkerError, checked_arguments, notify_service
+    from pytest_notify.service_setup import check_settings
+
     try:
         try:
             checked_arguments(SERVICE_MARKER, notify_service, overrides)
@@ -346,6 +353,8 @@ def xdist_workers(config: pytest.Config) -> int:
 def start_server(config: pytest.Config) -> NotifyServer:
     """Start this process's fake Notify server where the options say; a bind failure fails the tests
     that need it, naming the address and the option it came from."""
+    from pytest_notify.server import NotifyServer
+
     opts = session_options(config)
     worker = worker_id(config)
     try:

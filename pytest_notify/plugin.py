@@ -1,31 +1,32 @@
 """pytest glue: the ``notify_server`` and ``notify`` fixtures and the ``notify_service`` marker.
 
 Registered as the ``govuk_notify`` pytest11 entry point, so ``-p no:govuk_notify`` disables it.
+
+pytest imports this module (and the two below) in every run where the package is installed, whether
+a test uses the fake or not: at module level they import only what declaring the options, markers
+and hooks needs. The fake itself (the server, the domain, werkzeug, PyJWT, jsonschema,
+phonenumbers) is imported by the fixtures, when a test first asks for it.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_notify import options
-from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.timings import parse_timings
 from pytest_notify.exceptions import KEY_MISUSE_MODES, KeyMisuseWarning
-from pytest_notify.fake import NotifyFake, service_settings
-from pytest_notify.faults import fault_specs
-from pytest_notify.markers import SERVICE_ARGUMENTS
-from pytest_notify.reports import explain_comparison
-from pytest_notify.server import NotifyServer
-from pytest_notify.service_setup import ServiceExtras
+
+if TYPE_CHECKING:
+    from pytest_notify.fake import NotifyFake
+    from pytest_notify.server import NotifyServer
+    from pytest_notify.service_setup import ServiceExtras
 
 # The notify_* hook bridge and the notify_hooks fixture: a plugin of its own, loaded with this one.
 pytest_plugins = ["pytest_notify.hook_bridge", "pytest_notify.marker_plugin"]
-
-# The notify_service marker's arguments: the parameters of pytest_notify.markers.notify_service.
-_MARKER_PARAMETERS = SERVICE_ARGUMENTS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,7 +36,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the session's options (the markers are registered by :mod:`.marker_plugin`)."""
-    options.configure(config, _MARKER_PARAMETERS)  # once per session: a bad value stops the run here
+    # The notify_service marker's arguments: the parameters of pytest_notify.markers.notify_service.
+    from pytest_notify.markers import SERVICE_ARGUMENTS
+
+    options.configure(config, SERVICE_ARGUMENTS)  # once per session: a bad value stops the run here
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -49,6 +53,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, right: object) -> list[str] | None:
     """Explain a failed comparison with a ``notify.dashboard`` or ``notify.usage`` figure: show the
     whole report, and how many test-key notifications it left out."""
+    if "pytest_notify.report_numbers" not in sys.modules:
+        return None  # no figure of ours exists: nothing to explain, and nothing to import
+    from pytest_notify.reports import explain_comparison
+
     return explain_comparison(op, left, right)
 
 
@@ -57,7 +65,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     """Before any fixture is torn down (a callback receiver such as ``httpserver`` among them), stop
     the test's callbacks and let tries under way finish, so none reaches a receiver after its test."""
     fake = getattr(item, "funcargs", {}).get("notify")
-    if isinstance(fake, NotifyFake):
+    module = sys.modules.get("pytest_notify.fake")  # not imported: no test had the fixture
+    if module is not None and isinstance(fake, module.NotifyFake):
         fake.store.dispatcher.close(fake.service.id)
 
 
@@ -79,7 +88,12 @@ def notify_server(pytestconfig: pytest.Config) -> Iterator[NotifyServer]:
 @pytest.fixture
 def notify(request: pytest.FixtureRequest, notify_server: NotifyServer) -> Iterator[NotifyFake]:
     """A fresh fake Notify service with a test, a team and (unless in trial mode) a live key."""
-    from pytest_notify.marker_plugin import marker_plan  # imported by pytest_plugins first, so it is rewritten
+    from pytest_notify.domain.errors import ConfigurationError
+    from pytest_notify.domain.timings import parse_timings
+    from pytest_notify.fake import NotifyFake, service_settings
+    from pytest_notify.faults import fault_specs
+    from pytest_notify.marker_plugin import marker_plan
+    from pytest_notify.service_setup import ServiceExtras
 
     session = options.session_options(request.config)
     # Precedence: the markers (notify_service and notify_scenario), key by key, over the session's
@@ -136,6 +150,8 @@ def _report_key_misuse(messages: list[str], mode: str) -> None:
 def _apply_extras(extras: ServiceExtras, fake: NotifyFake) -> None:
     """Set up what needs the service made (senders, templates, outcomes...). The marker was checked
     when collected, so a failure here comes from a marker added since."""
+    from pytest_notify.domain.errors import ConfigurationError
+
     try:
         extras.apply(fake)
     except (ConfigurationError, TypeError, ValueError) as error:

@@ -17,11 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pytest_notify.argument_types import Described
-from pytest_notify.domain.callbacks import CallbackOutage
 from pytest_notify.domain.errors import ConfigurationError
-from pytest_notify.domain.limits import validated_limit
-from pytest_notify.domain.service import DEFAULT_PERMISSIONS
-from pytest_notify.faults import fault
 from pytest_notify.markers import (
     SCENARIO_MARKER,
     USED_UP,
@@ -30,6 +26,9 @@ from pytest_notify.markers import (
     checked_arguments,
     signature_text,
 )
+
+# The plugin imports this module at start-up (the catalogue names its markers): what a scenario needs
+# of the domain and the HTTP layer is imported when it is applied.
 
 Settings = dict[str, Any]
 """The ``notify_service`` arguments stacked so far (only those given: defaults are the service's)."""
@@ -101,6 +100,8 @@ def team_key_only(settings: Settings) -> None:
 def rate_limited(settings: Settings, *, limit: Count = 1) -> None:
     """A rate limit of ``limit`` requests a minute: each key type's ``ceil(limit / 3)`` first sends go, then Notify's
     429 RateLimitError."""
+    from pytest_notify.domain.limits import validated_limit
+
     settings["rate_limit"] = validated_limit("limit", limit)
 
 
@@ -108,6 +109,8 @@ def rate_limited(settings: Settings, *, limit: Count = 1) -> None:
 def daily_limit_reached(settings: Settings, *, channel: Channel = "sms", limit: Count | None = None) -> None:
     """Live and team keys have used up today's ``channel`` limit (``limit``, or the service's): the next send is
     Notify's 429 TooManyRequestsError."""
+    from pytest_notify.domain.limits import validated_limit
+
     if limit is not None:
         settings[f"{channel}_limit"] = validated_limit("limit", limit)
     # "limit": the count is the service's limit once it is made, whatever the markers after this one
@@ -143,12 +146,16 @@ def every_sms_fails(
 def provider_outage(settings: Settings, *, status: Literal[500, 503] = 500, times: int | None = None) -> None:
     """GOV.UK Notify is down: every send gets a 500 "Internal server error" (or a load balancer's 503 page), the first
     ``times`` only if given."""
+    from pytest_notify.faults import fault
+
     settings["faults"] = [*_sequence(settings.get("faults")), fault(str(status), endpoint="send", times=times)]
 
 
 @_scenario
 def slow_api(settings: Settings, *, seconds: float = 1.0, endpoint: str | None = None) -> None:
     """Every request (or every one to ``endpoint``) is answered ``seconds`` late, in real time."""
+    from pytest_notify.faults import fault
+
     settings["faults"] = [*_sequence(settings.get("faults")), fault("latency", seconds=seconds, endpoint=endpoint)]
 
 
@@ -156,6 +163,8 @@ def slow_api(settings: Settings, *, seconds: float = 1.0, endpoint: str | None =
 def callbacks_failing(settings: Settings, *, status: int | None = None, times: int | None = None) -> None:
     """Notify cannot reach the service's callback receivers: each try fails (refused, or answered ``status``) and
     Notify retries; ``times`` ends it."""
+    from pytest_notify.domain.callbacks import CallbackOutage
+
     CallbackOutage(status, times)  # checked here, so a mistake names this scenario
     settings["failing_callbacks"] = {"status": status, "times": times}
     if settings.get("delivery_status_callback") is None:
@@ -191,6 +200,8 @@ def apply_scenario(call: MarkerCall, settings: Settings) -> tuple[str, dict[str,
 
 
 def _without_permission(settings: Settings, permission: str) -> None:
+    from pytest_notify.domain.service import DEFAULT_PERMISSIONS
+
     current = settings.get("permissions")
     permissions = DEFAULT_PERMISSIONS if current is None else _sequence(current)
     settings["permissions"] = [p for p in permissions if p != permission]

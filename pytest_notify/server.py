@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pluggy
 from pytest_httpserver.httpserver import HTTPServerBase
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.clock import Clock
 from pytest_notify.domain.store import Store
 from pytest_notify.http.app import NotifyApp, create_app
 from pytest_notify.http.control import ControlBackend, check_exposure
-
-
-class _QuietRequestHandler(WSGIRequestHandler):
-    """werkzeug's handler without the access log line (one per request, into every test's log)."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Log nothing."""
+from pytest_notify.server_handler import Connections, KeepAliveRequestHandler
 
 
 class NotifyServer(HTTPServerBase):
@@ -36,27 +30,28 @@ class NotifyServer(HTTPServerBase):
         hooks: pluggy.PluginManager | None = None,
         control: ControlBackend | None = None,
         admin_token: str | None = None,
+        dashboard: bool = False,
         **kwargs: Any,
     ) -> None:
         # control enables the control API (/_notify/): FakeControlBackend() from
-        # pytest_notify.control_backend. Off loopback it must be guarded by admin_token.
-        if control is not None:
+        # pytest_notify.control_backend; dashboard the web dashboard at /. Off loopback either
+        # must be guarded by admin_token.
+        if control is not None or dashboard:
             check_exposure(host, admin_token)
         super().__init__(host, port, threaded=True, **kwargs)
         self.app: NotifyApp = create_app(
-            store, jwt_clock=jwt_clock, hooks=hooks, control=control, admin_token=admin_token
+            store, jwt_clock=jwt_clock, hooks=hooks, control=control, admin_token=admin_token, dashboard=dashboard
         )
         self.hooks = hooks
         """The plugin manager whose ``notify_*`` hooks the store calls, if one was given."""
         self.access_log = access_log
+        self._connections = Connections()
 
     def start(self) -> None:
         """Start serving on a thread (see :meth:`HTTPServerBase.start`)."""
         self.app.faults.reset()
+        self._connections = Connections()
         super().start()
-        if not self.access_log and self.server is not None:
-            # Requests are handled by new instances of this class, so swapping it is enough.
-            self.server.RequestHandlerClass = _QuietRequestHandler
         self.store.dispatcher.start()  # callbacks go out in the background with the server
 
     def stop(self) -> None:
@@ -64,6 +59,7 @@ class NotifyServer(HTTPServerBase):
         self.app.faults.release_all()
         self.store.dispatcher.stop()
         super().stop()
+        self._connections.close_idle()  # a kept-alive connection must not reach a stopped server
 
     @property
     def store(self) -> Store:
@@ -83,6 +79,12 @@ class NotifyServer(HTTPServerBase):
         # serve_forever checks for shutdown every poll_interval (0.5 s by default): every session
         # would pay that on stop.
         assert self.server is not None
+        # HTTP/1.1 keep-alive (server_handler.py), and no access log line per request unless asked.
+        # Installed here, in the server's thread before it accepts anything, so that no request meets
+        # werkzeug's own handler.
+        self.server.RequestHandlerClass = functools.partial(
+            KeepAliveRequestHandler, connections=self._connections, access_log=self.access_log
+        )
         self.server.serve_forever(poll_interval=0.05)
 
     def application(self, request: Request) -> Response:

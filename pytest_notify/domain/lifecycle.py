@@ -113,8 +113,10 @@ def path(notification: Notification, outcome: str) -> list[tuple[str, str]]:
     return [*steps, ("sending", "print"), ("delivered", "delivery"), *returned]
 
 
-def _seconds(value: float) -> dt.timedelta:
-    return dt.timedelta(seconds=value)
+def _later(moment: dt.datetime, seconds: float) -> dt.datetime:
+    # No delay gives the same object: an instant send's steps share its created_at (a store keeps
+    # three or four per send).
+    return moment + dt.timedelta(seconds=seconds) if seconds else moment
 
 
 def milestone_at(notification: Notification, milestone: str, timings: Timings, previous: dt.datetime) -> dt.datetime:
@@ -124,19 +126,19 @@ def milestone_at(notification: Notification, milestone: str, timings: Timings, p
         return t0
     if notification.type in ("sms", "email"):
         delays = timings.delays(notification.type)
-        return t0 + _seconds(delays.sending if milestone == "handover" else delays.final)
+        return _later(t0, delays.sending if milestone == "handover" else delays.final)
     letter = timings.letter_delays
     if milestone == "pdf":
-        return t0 + _seconds(letter.pdf)
+        return _later(t0, letter.pdf)
     if milestone == "scan":
-        return t0 + _seconds(letter.virus_check)
+        return _later(t0, letter.virus_check)
     if milestone == "returned":
-        return previous + _seconds(letter.returned)
+        return _later(previous, letter.returned)
     if milestone == "delivery" and notification.key_type is KeyType.TEST:
-        return t0 + _seconds(letter.test_delivery)
+        return _later(t0, letter.test_delivery)
     chosen = letter.sending if milestone == "print" else letter.final
     if chosen is not None:
-        return t0 + _seconds(chosen)
+        return _later(t0, chosen)
     calendar = letter_timings(t0, notification.postage or "second")
     return calendar.printed_by if milestone == "print" else calendar.latest_delivery
 
@@ -146,7 +148,7 @@ def schedule(notification: Notification, timings: Timings) -> None:
     notification.timings = timings
     letter = timings.letter_delays
     pdf_delay = letter.pdf if timings.mode == "clock" and not notification.precompiled else 0
-    notification.pdf_ready_at = notification.created_at + _seconds(pdf_delay)
+    notification.pdf_ready_at = _later(notification.created_at, pdf_delay)
     _plan(notification, natural_outcome(notification), None)
 
 

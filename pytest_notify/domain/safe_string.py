@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,7 @@ def make_string_safe(value: str, whitespace: str) -> str:
     return re.sub(r"\.{2,}", ".", kept).strip(".")
 
 
+@functools.lru_cache(maxsize=256)  # every test's service gets keys with the same three names
 def make_key_name_safe(name: str) -> str:
     """The key-name part of an API key string: ``My Test Key!`` becomes ``my_test_key``."""
     return make_string_safe(name, "_")

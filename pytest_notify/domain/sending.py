@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def prepare_send(
     if not service.has_permission(kind):
         raise BadRequestError(f"Service is not allowed to send {CHANNEL_NAMES[kind]}")
 
-    values: dict[str, Any] = dict(request.personalisation)
+    values = _shared_keys(request.personalisation)
     sanitised: dict[str, dict[str, str]] = {}
     if kind == "email" and request.sanitise_content_for:
         values, sanitised = rendering.sanitise_personalisation(values, request.sanitise_content_for)
@@ -187,6 +188,18 @@ def prepare_send(
     )
     schedule(notification, timings)
     return SendOutcome(notification, sanitised, tuple(documents))
+
+
+_SHARED_KEYS_UP_TO = 64
+
+
+def _shared_keys(personalisation: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the personalisation, kept by the notification. Its keys are the template's placeholders,
+    the same for every send: interned, so a store keeps one copy of each (a JSON body makes new strings
+    every time). Not for a body of thousands of keys, which would only grow the interpreter's table."""
+    if len(personalisation) > _SHARED_KEYS_UP_TO:
+        return dict(personalisation)
+    return {sys.intern(name) if type(name) is str else name: value for name, value in personalisation.items()}
 
 
 def _attach_files(

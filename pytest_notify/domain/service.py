@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from pytest_notify.domain.callbacks import CallbackApi
+from pytest_notify.domain.choices import ORGANISATION_TYPES as ORGANISATION_TYPES  # re-exported
 from pytest_notify.domain.keys import ApiKey
 from pytest_notify.domain.limits import DEFAULT_RATE_LIMIT, LIVE_LIMITS
 from pytest_notify.domain.safe_string import make_email_local_part_safe
@@ -25,17 +26,6 @@ KNOWN_PERMISSIONS = CHANNEL_PERMISSIONS + EXTRA_PERMISSIONS
 # What Notify gives a new service ([api] services_dao DEFAULT_SERVICE_PERMISSIONS).
 DEFAULT_PERMISSIONS = ("sms", "email", "letter", "international_sms", "upload_letters", "international_letters")
 
-ORGANISATION_TYPES = (
-    "central",
-    "local",
-    "nhs_central",
-    "nhs_local",
-    "nhs_gp",
-    "nhs_notify",
-    "emergency_service",
-    "school_or_college",
-    "other",
-)
 
 # Notify's FROM_NUMBER in production is unverified; the docs' example shows GOVUK.
 DEFAULT_SMS_SENDER = "GOVUK"

@@ -20,9 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_notify.domain.choices import TIMINGS_MODES
 from pytest_notify.domain.errors import ConfigurationError
 
-MODES = ("instant", "clock", "manual")
+MODES = TIMINGS_MODES
 
 DEFAULT_WAIT = 5.0
 """Seconds ``wait_for`` waits by default: every realistic delay but the letter calendar fits in it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +48,7 @@ def post_notification(store: Store, caller: Caller, request: Request, notificati
     """``POST /v2/notifications/{sms,email,letter}``; every Notify error is reported to the extensions."""
     if notification_type not in ("sms", "email", "letter"):
         raise _RoutingNotFound
+    notification_type = sys.intern(notification_type)  # from the URL: a new string, kept by every notification
     try:
         return _post_notification(store, caller, request, notification_type)
     except NotifyError as error:

@@ -56,7 +56,8 @@ class Served:
             conn.close()
 
     def raw(self, data: bytes, *, timeout: float = 20) -> tuple[int, dict[str, str], bytes]:
-        """Send bytes as they are; read the whole answer (the server closes every connection)."""
+        """Send bytes as they are; read the whole answer, up to the end of the stream (so ``data``
+        should ask for ``Connection: close``, as :func:`request_bytes` does)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
             sock.sendall(data)
             return read_answer(sock)
@@ -81,7 +82,8 @@ def read_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
 
 
 def request_bytes(method: str, path: bytes, headers: dict[bytes, bytes], body: bytes = b"") -> bytes:
-    lines = [method.encode() + b" " + path + b" HTTP/1.1", b"Host: 127.0.0.1"]
+    # Connection: close, because read_answer reads to the end of the stream (the server keeps alive).
+    lines = [method.encode() + b" " + path + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
     lines += [name + b": " + value for name, value in headers.items()]
     if body or method == "POST":
         lines.append(b"Content-Length: " + str(len(body)).encode())
