@@ -8,6 +8,7 @@ template of each type) and prints them; ``--config FILE`` serves the services of
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -26,6 +27,7 @@ from pytest_notify.domain.store import Store
 from pytest_notify.domain.timings import PRESETS
 from pytest_notify.hooks import HookExtensions, load_plugins
 from pytest_notify.http.control import ADMIN_TOKEN_ENV, check_exposure
+from pytest_notify.persist.data_dir import DataDir, Seeder
 from pytest_notify.seed import describe_seeded, seed_from_file
 from pytest_notify.server import NotifyServer
 
@@ -40,11 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=6011, help="port to bind; 0 picks a free one (default 6011)")
     serve.add_argument("--json", action="store_true", help="print the start-up details as one line of JSON")
     serve.add_argument(
+        "--no-dashboard",
+        action="store_true",
+        help="no web dashboard at / (then / answers Notify's 404, as the plugin's server does)",
+    )
+    serve.add_argument(
         "--admin-token",
         metavar="TOKEN",
         default=os.environ.get(ADMIN_TOKEN_ENV) or None,
-        help=f"require 'Authorization: Bearer TOKEN' on the control API (/_notify/); needed unless --host is "
-        f"loopback (default: ${ADMIN_TOKEN_ENV})",
+        help=f"require 'Authorization: Bearer TOKEN' on the control API (/_notify/), and the token as the password "
+        f"on the web dashboard; needed unless --host is loopback (default: ${ADMIN_TOKEN_ENV})",
     )
     serve.add_argument(
         "--plugin",
@@ -58,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         metavar="FILE",
         help="a seed file (TOML or JSON) describing the services to serve, instead of the embedded defaults",
+    )
+    serve.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the state in DIR/notify.sqlite3 across restarts: an empty DIR is seeded (--config or the "
+        "defaults), a DIR with state is loaded as it is and the seeding skipped (docs/server.md)",
     )
     serve.add_argument(
         "--timings",
@@ -110,11 +123,15 @@ def seed(store: Store, args: argparse.Namespace) -> dict[str, Any]:
     else:
         details = seed_default_service(store)
         store.set_timings(uuid.UUID(details["service_id"]), PRESETS[args.timings])
+    _set_callbacks(store, args)
+    return details
+
+
+def _set_callbacks(store: Store, args: argparse.Namespace) -> None:
     for kind in ("delivery_status", "inbound_sms"):
         setting = getattr(args, f"{kind}_callback")
         for service in store.services() if setting else ():
             store.dispatcher.set_callback(service.id, kind, CallbackApi(*setting))
-    return details
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -131,20 +148,42 @@ def serve(args: argparse.Namespace) -> int:
         print(f"pytest-notify: {error}", file=sys.stderr)
         return 2
     store = Store(extensions=HookExtensions(hooks))
+    data: DataDir | None = None
+    reseed: Seeder = functools.partial(seed, args=args)
     try:
-        details = seed(store, args)
+        if args.data_dir:
+            # State in the directory is loaded as it is (no seeding); an empty one is seeded and kept.
+            data = DataDir(args.data_dir, store)
+            details = data.start(reseed, on_restore=lambda: _set_callbacks(store, args))
+            reseed = data.reseeding(reseed)
+        else:
+            details = seed(store, args)
     except ConfigurationError as error:
         print(f"pytest-notify: {error}", file=sys.stderr)
         return 2
+    if data is not None and data.restored and args.config:
+        print(f"pytest-notify: {data.path} holds state, loaded as it is: {args.config} not applied", file=sys.stderr)
     # The control API (/_notify/) makes services as the notify fixture does; its reset can seed again.
-    control = FakeControlBackend(timings=PRESETS[args.timings], reseed=lambda again: seed(again, args))
-    server = NotifyServer(args.host, args.port, store, access_log=True, control=control, admin_token=args.admin_token)
+    control = FakeControlBackend(timings=PRESETS[args.timings], reseed=reseed)
+    server = NotifyServer(
+        args.host,
+        args.port,
+        store,
+        access_log=True,
+        control=control,
+        admin_token=args.admin_token,
+        dashboard=not args.no_dashboard,  # the web dashboard at / (pytest_notify.http.dashboard)
+    )
+    if data is not None:
+        server.app.journal = data.keeper  # each change is written before its request is answered
     try:
         server.start()
     except (OSError, SystemExit) as error:
         # werkzeug reports a busy port itself and exits; say which address failed and exit 2.
         reason = error.strerror if isinstance(error, OSError) else "address in use or not available"
         print(f"pytest-notify: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        if data is not None:
+            data.close()
         return 2
     stop = threading.Event()
 
@@ -156,22 +195,29 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     details["base_url"] = server.url
     details["control_api"] = f"{server.url}/_notify/"
+    if not args.no_dashboard:
+        details["dashboard"] = f"{server.url}/"
     print(json.dumps(details) if args.json else _describe(details), flush=True)
     stop.wait()
     server.stop()
+    if data is not None:
+        data.close()
     if not args.json:
         print("pytest-notify: stopped", flush=True)
     return 0
 
 
 def _describe(details: dict[str, Any]) -> str:
+    dashboard = [f"Dashboard: {details['dashboard']}"] if details.get("dashboard") else []
     if "services" in details:
-        return describe_seeded(details)
+        listening, _, rest = describe_seeded(details).partition("\n")
+        return "\n".join([listening, *dashboard, rest])
     keys = details["keys"]
     templates = details["templates"]
     return "\n".join(
         [
             f"Fake GOV.UK Notify listening on {details['base_url']}",
+            *dashboard,
             f"Service: {details['service_name']} ({details['service_id']}), live",
             "API keys:",
             f"  test: {keys['test']}",
@@ -179,6 +225,7 @@ def _describe(details: dict[str, Any]) -> str:
             f"  live: {keys['live']}",
             "Templates:",
             *(f"  {kind}: {tid}" for kind, tid in templates.items()),
+            *([f"State kept in {details['data_file']}"] if details.get("data_file") else []),
             "Press Ctrl-C to stop.",
         ]
     )

@@ -222,7 +222,13 @@ def seeded_details(seeded: Sequence[SeededService], source: str | None = None) -
 
 def describe_seeded(details: Mapping[str, Any]) -> str:
     """The start-up text a person reads: every service, its keys to copy and its template ids."""
-    lines = [f"Fake GOV.UK Notify listening on {details['base_url']}", f"Seeded from {details['config']}"]
+    lines = [f"Fake GOV.UK Notify listening on {details['base_url']}"]
+    if details.get("restored"):  # pytest-notify serve --data-dir, with state from an earlier run
+        lines.append(f"Restored from {details['data_file']} (seeding skipped)")
+    else:
+        lines.append(f"Seeded from {details['config']}")
+        if details.get("data_file"):
+            lines.append(f"State kept in {details['data_file']}")
     for service in details["services"]:
         mode = "trial mode" if service["trial_mode"] else "live"
         lines.append(f"Service: {service['name']} ({service['id']}), {mode}")

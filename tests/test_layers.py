@@ -44,3 +44,17 @@ def test_layer_check_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import pytest\nfrom werkzeug.test import Client\nfrom pytest_notify.http import app\n")
     assert {"pytest", "werkzeug", "pytest_notify.http"} <= imported_roots(sample)
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "persist").glob("*.py")), ids=lambda p: p.name)
+def test_persistence_sits_beside_the_domain(path: Path) -> None:
+    # serve --data-dir: SQLite and the domain only; the app reports changes to it through a protocol.
+    roots = imported_roots(path)
+    assert not roots & {"pytest", "_pytest", "werkzeug", "jwt", "pytest_httpserver", "pluggy"}
+    assert not {r for r in roots if r.startswith(("pytest_notify.http", "pytest_notify.server", "pytest_notify.fake"))}
+
+
+def test_the_domain_never_touches_storage() -> None:
+    for path in (PACKAGE / "domain").glob("*.py"):
+        roots = imported_roots(path)
+        assert "sqlite3" not in roots and not {r for r in roots if r.startswith("pytest_notify.persist")}, path.name

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -144,6 +144,21 @@ class Store:
             self._tenants[sid] = Tenant(service, service_clock)
         self.extensions.service_created(self, service)  # outside the lock: it may call the store
         return service
+
+    def restore(self, service: Service, fill: Callable[[Tenant], int]) -> Tenant:
+        """Put back a service saved earlier (``pytest-notify serve --data-dir``), ids and keys as they were.
+
+        Its tenant gets the clock a new service would; ``fill`` puts back what it held, under the
+        store's lock, and returns the highest ``seq`` among it, so what is stored next comes after.
+        No extension hears of it: it was created before the restart.
+        """
+        with self._lock:
+            if service.id in self._tenants:
+                raise ConfigurationError(f"a service with id {service.id} already exists")
+            tenant = Tenant(service, self._shared_clock or SwitchableClock())
+            self._seq = max(self._seq, fill(tenant))
+            self._tenants[service.id] = tenant
+            return tenant
 
     def clock_for(self, service_id: uuid.UUID) -> Clock:
         """The clock of one service (the store's own for an unknown id)."""

@@ -18,12 +18,16 @@ from pytest_notify.hooks import HookExtensions
 from pytest_notify.http.auth import authenticate
 from pytest_notify.http.control import ControlApi, ControlBackend
 from pytest_notify.http.faults import ConnectionDropped, FaultInjector
+from pytest_notify.http.journal import ChangeJournal
+from pytest_notify.http.journal import record as record_changes
 from pytest_notify.http.routes import AUTHENTICATED, URL_MAP
 from pytest_notify.http.serialization import add_notify_headers, dumps, json_response, routing_error
 from pytest_notify.http.views import VIEWS, _RoutingNotFound
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from pytest_notify.http.dashboard import DashboardSite
 
 _SLASHES = re.compile(r"/{2,}")
 
@@ -39,6 +43,7 @@ class NotifyApp:
         *,
         control: ControlBackend | None = None,
         admin_token: str | None = None,
+        dashboard: bool = False,
     ) -> None:
         self.store = store
         self.jwt_clock: Clock = jwt_clock if jwt_clock is not None else SystemClock()
@@ -47,6 +52,15 @@ class NotifyApp:
         self.faults = FaultInjector()
         self.control = ControlApi(store, control, admin_token, self._record_error)
         """The control API under ``/_notify/`` (:mod:`pytest_notify.http.control`)."""
+        self.dashboard: DashboardSite | None = None
+        """The web dashboard at ``/`` and ``/dashboard/`` (:mod:`pytest_notify.http.dashboard`), if on."""
+        if dashboard:
+            # Imported here: only `pytest-notify serve` shows it, so the plugin never loads it.
+            from pytest_notify.http.dashboard import DashboardSite
+
+            self.dashboard = DashboardSite(store, admin_token, self._record_error)
+        self.journal: ChangeJournal | None = None
+        """Told what each request may have changed, before it is answered (``serve --data-dir``)."""
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.dispatch(Request(environ))
@@ -55,6 +69,8 @@ class NotifyApp:
     def dispatch(self, request: Request) -> Response:
         """Answer one request; never raises, but for :class:`ConnectionDropped` (a fault with no response)."""
         response = self._answer(request)
+        if self.journal is not None:
+            response = record_changes(self.journal, request, response, self._record_error)
         self.faults.delay_response(request)  # a "latency" fault holds the normal response back
         return response
 
@@ -63,6 +79,8 @@ class NotifyApp:
         path = _SLASHES.sub("/", request.path)
         if self.control.handles(path):
             return self.control.answer(request, path)
+        if self.dashboard is not None and self.dashboard.handles(path):
+            return self.dashboard.answer(request, path)
         adapter = URL_MAP.bind("notify", path_info=path)
         try:
             endpoint, args = adapter.match(path, method=request.method)
@@ -118,6 +136,7 @@ def create_app(
     hooks: pluggy.PluginManager | None = None,
     control: ControlBackend | None = None,
     admin_token: str | None = None,
+    dashboard: bool = False,
     **_: Any,
 ) -> NotifyApp:
     """A WSGI app serving ``store`` (a new, empty one if not given).
@@ -129,5 +148,6 @@ def create_app(
     if hooks is not None:
         store.extensions = HookExtensions(hooks)
     # control: how the control API (/_notify/) makes services' notify objects; admin_token: what it
-    # then requires as "Authorization: Bearer ..." (see pytest_notify.http.control).
-    return NotifyApp(store, jwt_clock=jwt_clock, control=control, admin_token=admin_token)
+    # then requires as "Authorization: Bearer ..." (see pytest_notify.http.control). dashboard: serve
+    # the web dashboard at / (pytest-notify serve does; the plugin keeps / as Notify's 404).
+    return NotifyApp(store, jwt_clock=jwt_clock, control=control, admin_token=admin_token, dashboard=dashboard)
