@@ -9,7 +9,9 @@ surfaces share one implementation. docs/control-api.md lists every endpoint.
 Our own surface, so our own errors: ``{"error": "...", "message": "..."}`` with a fitting status,
 never Notify's envelope and never a traceback. No JWT: when the server has an admin token, every
 request needs ``Authorization: Bearer <admin token>``; a server bound to anything but loopback must
-have one (:func:`check_exposure`).
+have one (:func:`check_exposure`). Without a token, only requests addressed to a loopback name
+(``Host: 127.0.0.1``, ``localhost``, ``[::1]``) are answered (:func:`addressed_to_loopback`), so a web
+page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) cannot read it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
@@ -90,6 +93,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def addressed_to_loopback(request: Request) -> bool:
+    """Whether the request's ``Host`` names this machine (``localhost``, ``*.localhost``, a loopback
+    address). A browser sends the name it looked up, so a page on a name that an attacker made
+    resolve to 127.0.0.1 says its own name here, not ours."""
+    try:
+        name = urlsplit(f"//{request.host}").hostname or ""
+    except ValueError:  # e.g. an unclosed "[" in the header
+        return False
+    return is_loopback(name) or name.endswith(".localhost")
 
 
 def check_exposure(host: str, admin_token: str | None) -> None:
@@ -177,6 +191,14 @@ class ControlApi:
 
     def _authorise(self, request: Request) -> None:
         if self.admin_token is None:
+            if not addressed_to_loopback(request):
+                raise ControlError(
+                    403,
+                    "forbidden_host",
+                    f"without an admin token the control API answers only requests addressed to this "
+                    f"machine (Host: 127.0.0.1, localhost or [::1]), not to {request.host!r}: start the "
+                    f"server with an admin token (--admin-token or {ADMIN_TOKEN_ENV}) to use another name",
+                )
             return
         scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -194,6 +216,7 @@ __all__ = [
     "ControlBackend",
     "ControlError",
     "ServiceControls",
+    "addressed_to_loopback",
     "check_exposure",
     "is_loopback",
 ]

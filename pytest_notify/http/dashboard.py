@@ -9,6 +9,8 @@ Pages are whole without JavaScript; a small script follows new messages (docs/se
 Only the standalone server turns it on (``create_app(..., dashboard=True)``): the plugin's server
 keeps ``/`` as Notify's 404, as the real API answers it. The rules:
 
+- Without an admin token, only requests addressed to a loopback name are answered (403 otherwise;
+  :func:`pytest_notify.http.control.addressed_to_loopback`): no DNS rebinding.
 - GET (and HEAD) only; anything else is a 405 page, with ``Allow``.
 - When the server has an admin token (required off loopback, see
   :func:`pytest_notify.http.control.check_exposure`), every dashboard request needs it too: HTTP
@@ -31,6 +33,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from pytest_notify.domain.store import Store
+from pytest_notify.http.control import addressed_to_loopback
 from pytest_notify.http.dashboard_html import DASHBOARD_PREFIX, message_page
 from pytest_notify.http.dashboard_views import VIEWS, DashboardContext, DashboardNotFound, html_response
 
@@ -87,6 +90,13 @@ class DashboardSite:
         return secure(response)
 
     def _answer(self, request: Request, path: str) -> Response:
+        if self.admin_token is None and not addressed_to_loopback(request):
+            message = (
+                f"Without an admin token the dashboard answers only addresses of this machine "
+                f"(127.0.0.1, localhost or [::1]), not {request.host!r}. Start the server with an admin token "
+                f"to use another name."
+            )
+            return html_response(message_page("Forbidden", "Not this address", message, status=403), 403)
         if not self._authorised(request):
             return _unauthorised()
         try:

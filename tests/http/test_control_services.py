@@ -391,3 +391,43 @@ def test_off_loopback_the_control_api_needs_a_token() -> None:
     with pytest.raises(ConfigurationError, match="needs an admin token"):
         NotifyServer("0.0.0.0", 0, control=FakeControlBackend())
     assert NotifyServer("0.0.0.0", 0).app.control.backend is None
+
+
+@pytest.mark.parametrize(
+    ("host", "answered"),
+    [
+        ("127.0.0.1:6011", True),
+        ("localhost", True),
+        ("LOCALHOST:80", True),
+        ("app.localhost:6011", True),
+        ("[::1]:6011", True),
+        ("127.1.2.3", True),
+        ("evil.example", False),
+        ("evil.example:6011", False),
+        ("10.0.0.5:6011", False),
+        ("127.0.0.1.evil.example", False),
+        ("[::1", False),
+    ],
+)
+def test_without_a_token_only_requests_addressed_to_loopback_are_answered(host: str, answered: bool) -> None:
+    # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 still says
+    # "Host: evil.example", so it cannot read the keys a loopback-only server trusts it with.
+    client = Client(create_app(Store(), control=FakeControlBackend()))
+    response = client.get("/_notify/services", headers={"Host": host})
+    if answered:
+        assert response.status_code == 200
+        assert response.get_json() == {"services": []}
+    else:
+        assert response.status_code == 403
+        body = response.get_json()
+        assert body["error"] == "forbidden_host"
+        # werkzeug blanks a Host header it cannot parse ("[::1"): the message then names ''.
+        shown = host if host != "[::1" else ""
+        assert f"not to {shown!r}:" in body["message"]
+        assert "--admin-token" in body["message"]
+
+
+def test_with_a_token_any_host_name_is_answered() -> None:
+    client = Client(create_app(Store(), control=FakeControlBackend(), admin_token="s3cret"))
+    headers = {"Host": "notify.internal:6011", "Authorization": "Bearer s3cret"}
+    assert client.get("/_notify/services", headers=headers).get_json() == {"services": []}

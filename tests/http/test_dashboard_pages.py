@@ -259,3 +259,18 @@ def test_off_loopback_the_dashboard_needs_a_token() -> None:
         NotifyServer(host="0.0.0.0", dashboard=True)
     NotifyServer(host="0.0.0.0", dashboard=True, admin_token="t")  # made, never started
     NotifyServer(host="0.0.0.0")  # no dashboard and no control API: Notify's API only
+
+
+def test_without_a_token_only_addresses_of_this_machine_are_answered() -> None:
+    api = make_api()
+    for host in ("127.0.0.1:6011", "localhost", "[::1]:6011"):
+        assert api.client.get("/", headers={"Host": host}).status_code == 200
+    refused = api.client.get(f"/dashboard/services/{api.service.id}", headers={"Host": "evil.example:6011"})
+    assert refused.status_code == 403
+    text = refused.get_data(as_text=True)
+    assert "evil.example:6011" in text and "admin token" in text
+    assert str(api.service.id) not in text
+    assert refused.headers["X-Content-Type-Options"] == "nosniff"
+    with_token = make_api(admin_token="t")
+    answered = with_token.client.get("/", headers={"Host": "notify.internal", **basic("x", "t")})
+    assert answered.status_code == 200
