@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from werkzeug.test import Client
+from werkzeug.wrappers import Request
 
 from pytest_notify.control_backend import FakeControlBackend
 from pytest_notify.domain.errors import ConfigurationError
 from pytest_notify.domain.service import Service
 from pytest_notify.domain.store import Store
 from pytest_notify.http.app import create_app
-from pytest_notify.http.control import check_exposure, is_loopback
+from pytest_notify.http.control import addressed_to_loopback, check_exposure, is_loopback
 from pytest_notify.server import NotifyServer
 from tests.http import control_helpers as helpers
 from tests.http.control_helpers import Control
@@ -406,7 +407,6 @@ def test_off_loopback_the_control_api_needs_a_token() -> None:
         ("evil.example:6011", False),
         ("10.0.0.5:6011", False),
         ("127.0.0.1.evil.example", False),
-        ("[::1", False),
     ],
 )
 def test_without_a_token_only_requests_addressed_to_loopback_are_answered(host: str, answered: bool) -> None:
@@ -421,10 +421,15 @@ def test_without_a_token_only_requests_addressed_to_loopback_are_answered(host: 
         assert response.status_code == 403
         body = response.get_json()
         assert body["error"] == "forbidden_host"
-        # werkzeug blanks a Host header it cannot parse ("[::1"): the message then names ''.
-        shown = host if host != "[::1" else ""
-        assert f"not to {shown!r}:" in body["message"]
+        assert f"not to {host!r}:" in body["message"]
         assert "--admin-token" in body["message"]
+
+
+def test_a_host_header_that_cannot_be_parsed_is_not_loopback() -> None:
+    # Built by hand: werkzeug 2.0's test client refuses to send such a header at all.
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/_notify/", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "6011"}
+    assert addressed_to_loopback(Request({**environ, "wsgi.url_scheme": "http", "HTTP_HOST": "[::1"})) is False
+    assert addressed_to_loopback(Request({**environ, "wsgi.url_scheme": "http", "HTTP_HOST": "[::1]:6011"})) is True
 
 
 def test_with_a_token_any_host_name_is_answered() -> None:
